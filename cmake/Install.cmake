@@ -1,0 +1,18 @@
+include(CMakePackageConfigHelpers)
+
+install(TARGETS scratchnet EXPORT scratchnetTargets)
+install(DIRECTORY include/scratchnet DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+
+set(SCRATCHNET_CMAKE_DIR ${CMAKE_INSTALL_DATADIR}/cmake/scratchnet)
+install(EXPORT scratchnetTargets NAMESPACE scratchnet:: DESTINATION ${SCRATCHNET_CMAKE_DIR})
+
+configure_package_config_file(cmake/scratchnetConfig.cmake.in
+  ${CMAKE_CURRENT_BINARY_DIR}/scratchnetConfig.cmake
+  INSTALL_DESTINATION ${SCRATCHNET_CMAKE_DIR})
+# A header-only library fits any architecture, so the version file must not
+# compare pointer sizes.
+write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/scratchnetConfigVersion.cmake
+  COMPATIBILITY SameMinorVersion ARCH_INDEPENDENT)
+install(FILES ${CMAKE_CURRENT_BINARY_DIR}/scratchnetConfig.cmake
+              ${CMAKE_CURRENT_BINARY_DIR}/scratchnetConfigVersion.cmake
+        DESTINATION ${SCRATCHNET_CMAKE_DIR})

@@ -1,0 +1,35 @@
+// Exceptions of the library. Bad arguments and options throw
+// std::invalid_argument; the types here are for what comes from outside.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace scratchnet {
+
+// A data file (IDX, CSV) that cannot be read or is malformed; the message
+// names the file and the fault.
+class DataError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A model or checkpoint file that is truncated, corrupted or of another
+// version or scalar type.
+class ModelFormatError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Training produced a NaN or infinite loss.
+class TrainingDiverged : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Throws std::invalid_argument("<what>: <why>") unless ok.
+inline void require(bool ok, const std::string& what, const std::string& why) {
+  if (!ok) throw std::invalid_argument(what + ": " + why);
+}
+
+}  // namespace scratchnet

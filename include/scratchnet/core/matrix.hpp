@@ -1,0 +1,24 @@
+// Matrix aliases shared by every header.
+//
+// A batch holds one sample per row (N x D), as in the book, so the storage is
+// row-major: a mini-batch gathered from a data set is a run of whole rows, and
+// x W + b broadcasts b along rows. Every parameter (W, b, gamma, beta) is a
+// Matrix<T>; a bias is a 1 x n Matrix, so update rules treat all alike.
+#pragma once
+
+#include <Eigen/Core>
+
+namespace scratchnet {
+
+using Index = Eigen::Index;
+
+template <typename T>
+using Matrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+template <typename T>
+using RowVector = Eigen::Matrix<T, 1, Eigen::Dynamic>;
+
+// Class indices, one per sample.
+using Labels = Eigen::VectorXi;
+
+}  // namespace scratchnet

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs the Debian packages scratchnet needs, only those that are missing.
+#   scripts/setup-deps.sh           library, tests, examples, figures, Fashion-MNIST
+#   scripts/setup-deps.sh --bench   also PyTorch and OpenBLAS for bench/compare.sh
+#   scripts/setup-deps.sh --all-compilers   also clang
+set -euo pipefail
+
+packages=(cmake g++ make libeigen3-dev catch2 zlib1g-dev libcli11-dev gnuplot-nox dataset-fashion-mnist)
+for arg in "$@"; do
+  case "$arg" in
+    --bench) packages+=(python3-torch libopenblas0-pthread util-linux time) ;;
+    --all-compilers) packages+=(clang libomp-dev) ;;
+    *) echo "setup-deps.sh: unknown option '$arg' (use --bench or --all-compilers)" >&2; exit 2 ;;
+  esac
+done
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+  as_root=()
+elif command -v sudo >/dev/null; then
+  as_root=(sudo)
+else
+  echo "setup-deps.sh: missing packages (${missing[*]}) and neither root nor sudo to install them" >&2
+  exit 1
+fi
+
+echo "setup-deps.sh: installing ${missing[*]}"
+"${as_root[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "setup-deps.sh: installed ${missing[*]}"

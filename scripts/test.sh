@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Builds and runs the whole test suite: optimised with warnings as errors, then
+# again under AddressSanitizer + UndefinedBehaviorSanitizer.
+#   scripts/test.sh                   release and asan presets
+#   scripts/test.sh --all-compilers   also the clang preset
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+presets=(release asan)
+setup_args=()
+for arg in "$@"; do
+  case "$arg" in
+    --all-compilers) presets+=(clang); setup_args+=(--all-compilers) ;;
+    *) echo "test.sh: unknown option '$arg' (use --all-compilers)" >&2; exit 2 ;;
+  esac
+done
+
+scripts/setup-deps.sh "${setup_args[@]}"
+jobs=$(nproc)
+for preset in "${presets[@]}"; do
+  echo "== $preset"
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset" -j "$jobs"
+  ctest --preset "$preset" -j "$jobs"
+done
+echo "test.sh: all presets passed (${presets[*]})"
