@@ -1,0 +1,86 @@
+// Batch Normalization (Ioffe & Szegedy 2015) as the book's layers.py writes
+// it: per column, biased batch variance, eps 1e-6 (the book's 10e-7), running
+// statistics that start at 0 and move by momentum 0.9, used in test mode.
+#pragma once
+
+#include <cmath>
+#include <string>
+
+#include "scratchnet/core/errors.hpp"
+#include "scratchnet/layers/layer.hpp"
+
+namespace scratchnet {
+
+template <typename T>
+class BatchNorm : public Layer<T> {
+ public:
+  static constexpr double kEpsilon = 1e-6;
+
+  explicit BatchNorm(Index features, double momentum = 0.9)
+      : gamma(Matrix<T>::Ones(1, features)),
+        beta(Matrix<T>::Zero(1, features)),
+        dgamma(Matrix<T>::Zero(1, features)),
+        dbeta(Matrix<T>::Zero(1, features)),
+        running_mean(Matrix<T>::Zero(1, features)),
+        running_var(Matrix<T>::Zero(1, features)),
+        momentum_(static_cast<T>(momentum)) {
+    require(momentum >= 0 && momentum < 1, "momentum", "must be in [0, 1)");
+  }
+
+  // train: mu = mean(x), var = mean((x - mu)^2), xn = (x - mu) / sqrt(var + eps),
+  //        running = m running + (1 - m) batch;  test: mu, var = running.   y = gamma xn + beta
+  const Matrix<T>& forward(const Matrix<T>& x, bool train) override {
+    if (train) {
+      require(x.rows() >= 2, "BatchNorm", "training needs a batch of at least 2 rows");
+      const T n = static_cast<T>(x.rows());
+      mean_.noalias() = x.colwise().sum() / n;
+      xc_ = x.rowwise() - mean_.row(0);
+      var_.noalias() = xc_.array().square().matrix().colwise().sum() / n;
+      running_mean = momentum_ * running_mean + (T(1) - momentum_) * mean_;
+      running_var = momentum_ * running_var + (T(1) - momentum_) * var_;
+    } else {
+      xc_ = x.rowwise() - running_mean.row(0);
+      var_ = running_var;
+    }
+    std_ = (var_.array() + T(kEpsilon)).sqrt().matrix();
+    xn_ = xc_.array().rowwise() / std_.array().row(0);
+    out_ = (xn_.array().rowwise() * gamma.array().row(0)).rowwise() + beta.array().row(0);
+    return out_;
+  }
+
+  // dbeta = sum(dout), dgamma = sum(xn dout), dxc = gamma dout / std + (2/N) xc dvar,
+  // dvar = -sum(gamma dout xc) / (2 std^3), dx = dxc - mean(dxc)
+  const Matrix<T>& backward(const Matrix<T>& dout) override {
+    const T n = static_cast<T>(dout.rows());
+    dbeta.noalias() = dout.colwise().sum();
+    dgamma.noalias() = (xn_.array() * dout.array()).matrix().colwise().sum();
+    dxn_ = dout.array().rowwise() * gamma.array().row(0);
+    dvar_ = ((dxn_.array() * xc_.array()).colwise().sum() /
+             (T(-2) * std_.array() * std_.array() * std_.array()))
+                .matrix();
+    dx_ = (dxn_.array().rowwise() / std_.array().row(0)) +
+          (xc_.array().rowwise() * (T(2) / n * dvar_.array().row(0)));
+    dx_.rowwise() -= dx_.colwise().sum() / n;
+    return dx_;
+  }
+
+  void append_params(ParamList<T>& params, int position) override {
+    const std::string n = std::to_string(position);
+    params.push_back({"gamma" + n, &gamma, &dgamma});
+    params.push_back({"beta" + n, &beta, &dbeta});
+  }
+
+  void append_buffers(std::vector<Buffer<T>>& buffers, int position) override {
+    const std::string n = std::to_string(position);
+    buffers.push_back({"running_mean" + n, &running_mean});
+    buffers.push_back({"running_var" + n, &running_var});
+  }
+
+  Matrix<T> gamma, beta, dgamma, dbeta, running_mean, running_var;
+
+ private:
+  T momentum_;
+  Matrix<T> mean_, var_, std_, xc_, xn_, out_, dxn_, dvar_, dx_;
+};
+
+}  // namespace scratchnet

@@ -1,0 +1,62 @@
+// Dropout (Srivastava et al. 2014). The book's form by default: training keeps
+// a unit with probability 1 - ratio and leaves it unscaled, testing multiplies
+// by 1 - ratio. Inverted dropout scales by 1 / (1 - ratio) in training instead
+// and leaves test mode untouched.
+#pragma once
+
+#include "scratchnet/core/errors.hpp"
+#include "scratchnet/core/rng.hpp"
+#include "scratchnet/layers/layer.hpp"
+
+namespace scratchnet {
+
+template <typename T>
+class Dropout : public Layer<T> {
+ public:
+  // rng is the network's generator; it must outlive the layer.
+  Dropout(double ratio, Rng& rng, bool inverted = false)
+      : ratio_(ratio), inverted_(inverted), rng_(&rng) {
+    require(ratio >= 0 && ratio < 1, "dropout_ratio", "must be in [0, 1)");
+  }
+
+  // A held mask is reused by every training forward of the same shape, so a
+  // numerical gradient sees the same network as backprop.
+  void hold_mask(bool hold) { hold_mask_ = hold; }
+  bool mask_held() const { return hold_mask_; }
+  const Matrix<T>& mask() const { return mask_; }
+
+  // train: mask = (u > ratio) [/ (1 - ratio) when inverted], y = x * mask;
+  // test:  y = x * (1 - ratio) [y = x when inverted]
+  const Matrix<T>& forward(const Matrix<T>& x, bool train) override {
+    if (!train) {
+      out_ = inverted_ ? x : x * static_cast<T>(1 - ratio_);
+      return out_;
+    }
+    if (!hold_mask_ || mask_.rows() != x.rows() || mask_.cols() != x.cols()) draw_mask(x);
+    out_ = x.cwiseProduct(mask_);
+    return out_;
+  }
+
+  // dx = dout * mask
+  const Matrix<T>& backward(const Matrix<T>& dout) override {
+    dx_ = dout.cwiseProduct(mask_);
+    return dx_;
+  }
+
+ private:
+  void draw_mask(const Matrix<T>& x) {
+    mask_.resize(x.rows(), x.cols());
+    const T kept = inverted_ ? static_cast<T>(1 / (1 - ratio_)) : T(1);
+    for (Index i = 0; i < mask_.size(); ++i) {
+      mask_.data()[i] = rng_->uniform() > ratio_ ? kept : T(0);
+    }
+  }
+
+  double ratio_;
+  bool inverted_;
+  Rng* rng_;
+  bool hold_mask_ = false;
+  Matrix<T> mask_, out_, dx_;
+};
+
+}  // namespace scratchnet

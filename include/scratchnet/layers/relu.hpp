@@ -1,0 +1,28 @@
+// ReLU, y = max(0, x). The gradient passes where x > 0 (the book's mask is
+// x <= 0), and x > 0 exactly where y > 0, so the output serves as the mask.
+#pragma once
+
+#include "scratchnet/layers/layer.hpp"
+
+namespace scratchnet {
+
+template <typename T>
+class Relu : public Layer<T> {
+ public:
+  // y = max(0, x)
+  const Matrix<T>& forward(const Matrix<T>& x, bool /*train*/) override {
+    out_ = x.cwiseMax(T(0));
+    return out_;
+  }
+
+  // dx = dout where x > 0, else 0
+  const Matrix<T>& backward(const Matrix<T>& dout) override {
+    dx_ = (out_.array() > T(0)).select(dout, T(0));
+    return dx_;
+  }
+
+ private:
+  Matrix<T> out_, dx_;
+};
+
+}  // namespace scratchnet

@@ -1,0 +1,27 @@
+// Logistic sigmoid. Backward uses the output alone, as the book does.
+#pragma once
+
+#include "scratchnet/layers/layer.hpp"
+
+namespace scratchnet {
+
+template <typename T>
+class Sigmoid : public Layer<T> {
+ public:
+  // y = 1 / (1 + exp(-x))
+  const Matrix<T>& forward(const Matrix<T>& x, bool /*train*/) override {
+    out_ = (T(1) + (-x.array()).exp()).inverse().matrix();
+    return out_;
+  }
+
+  // dx = dout * (1 - y) * y
+  const Matrix<T>& backward(const Matrix<T>& dout) override {
+    dx_ = (dout.array() * (T(1) - out_.array()) * out_.array()).matrix();
+    return dx_;
+  }
+
+ private:
+  Matrix<T> out_, dx_;
+};
+
+}  // namespace scratchnet

@@ -1,0 +1,27 @@
+// Hyperbolic tangent. Backward uses the output alone: tanh' = 1 - tanh^2.
+#pragma once
+
+#include "scratchnet/layers/layer.hpp"
+
+namespace scratchnet {
+
+template <typename T>
+class Tanh : public Layer<T> {
+ public:
+  // y = tanh(x)
+  const Matrix<T>& forward(const Matrix<T>& x, bool /*train*/) override {
+    out_ = x.array().tanh().matrix();
+    return out_;
+  }
+
+  // dx = dout * (1 - y^2)
+  const Matrix<T>& backward(const Matrix<T>& dout) override {
+    dx_ = (dout.array() * (T(1) - out_.array().square())).matrix();
+    return dx_;
+  }
+
+ private:
+  Matrix<T> out_, dx_;
+};
+
+}  // namespace scratchnet

@@ -1,0 +1,62 @@
+// MultiLayerNetOptions: everything that defines a network's architecture and
+// its regularisation, as the book's MultiLayerNet(Extend) constructor takes it.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "scratchnet/core/errors.hpp"
+#include "scratchnet/core/matrix.hpp"
+#include "scratchnet/init.hpp"
+
+namespace scratchnet {
+
+enum class Activation { relu, sigmoid, tanh };
+
+inline std::string to_string(Activation a) {
+  switch (a) {
+    case Activation::sigmoid: return "sigmoid";
+    case Activation::tanh: return "tanh";
+    case Activation::relu: break;
+  }
+  return "relu";
+}
+
+inline Activation parse_activation(const std::string& text) {
+  if (text == "relu") return Activation::relu;
+  if (text == "sigmoid") return Activation::sigmoid;
+  if (text == "tanh") return Activation::tanh;
+  throw std::invalid_argument("activation: expected relu, sigmoid or tanh, got '" + text + "'");
+}
+
+struct MultiLayerNetOptions {
+  Index input_size = 784;
+  std::vector<Index> hidden_sizes;
+  Index output_size = 10;
+  Activation activation = Activation::relu;
+  WeightInit weight_init = WeightInit::he();
+  double weight_decay_lambda = 0;
+  bool use_batchnorm = false;
+  double dropout_ratio = 0;  // 0 = no dropout layers
+  bool inverted_dropout = false;
+  std::uint64_t seed = 0;
+
+  // Throws std::invalid_argument naming the first bad field.
+  void validate() const {
+    require(input_size > 0, "input_size", "must be positive, got " + std::to_string(input_size));
+    require(output_size > 0, "output_size", "must be positive, got " + std::to_string(output_size));
+    for (std::size_t i = 0; i < hidden_sizes.size(); ++i) {
+      require(hidden_sizes[i] > 0, "hidden_sizes[" + std::to_string(i) + "]",
+              "must be positive, got " + std::to_string(hidden_sizes[i]));
+    }
+    require(std::isfinite(weight_decay_lambda) && weight_decay_lambda >= 0,
+            "weight_decay_lambda",
+            "must be a finite number >= 0, got " + std::to_string(weight_decay_lambda));
+    require(dropout_ratio >= 0 && dropout_ratio < 1, "dropout_ratio",
+            "must be in [0, 1), got " + std::to_string(dropout_ratio));
+  }
+};
+
+}  // namespace scratchnet
