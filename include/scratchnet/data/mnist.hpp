@@ -1,0 +1,121 @@
+// Loads the four standard IDX files of MNIST, Fashion-MNIST or any data set
+// published in that layout, from one folder, as train and test Datasets with
+// pixels scaled to [0, 1] and one image per row.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "scratchnet/core/errors.hpp"
+#include "scratchnet/core/matrix.hpp"
+#include "scratchnet/data/dataset.hpp"
+#include "scratchnet/data/idx.hpp"
+
+namespace scratchnet {
+
+struct MnistOptions {
+  Index max_train = 0;  // keep only the first max_train training samples; 0 = all
+  Index max_test = 0;   // the same for the test samples
+};
+
+template <typename T = float>
+struct MnistData {
+  Dataset<T> train;
+  Dataset<T> test;
+  // The files actually read, after choosing between raw and .gz.
+  std::string train_images_path;
+  std::string train_labels_path;
+  std::string test_images_path;
+  std::string test_labels_path;
+};
+
+namespace detail {
+
+constexpr int kMnistClasses = 10;
+
+// dir/name if it exists, else dir/name.gz. Raw wins when both exist: it reads
+// faster, and its length can be checked without decompressing.
+inline std::string find_mnist_file(const std::filesystem::path& dir, const std::string& name) {
+  std::error_code ec;
+  const std::filesystem::path raw = dir / name;
+  if (std::filesystem::exists(raw, ec)) return raw.string();
+  const std::filesystem::path gz = dir / (name + ".gz");
+  if (std::filesystem::exists(gz, ec)) return gz.string();
+  throw DataError(dir.string() + ": missing " + name + " (looked for " + raw.string() + " and " +
+                  gz.string() + ")");
+}
+
+// One half (train or test): images and labels read, paired and scaled.
+template <typename T>
+Dataset<T> load_mnist_part(const std::string& images_path, const std::string& labels_path,
+                           Index max_count, IdxImages& images) {
+  images = read_idx_images(images_path, max_count);
+  Index label_count = 0;
+  Labels labels = read_idx_labels(labels_path, kMnistClasses, max_count, &label_count);
+  // Compare what the headers hold, not what was read: with max_count both
+  // would agree even when the files do not belong together.
+  if (images.header_count != label_count) {
+    throw DataError(images_path + " holds " + std::to_string(images.header_count) + " images but " +
+                    labels_path + " holds " + std::to_string(label_count) +
+                    " labels; the counts must match");
+  }
+
+  // The book converts uint8 -> float32 and divides by 255.0f; computing in
+  // float and then casting gives T = double exactly the book's values too.
+  std::array<T, 256> scale{};
+  for (int k = 0; k < 256; ++k) {
+    scale[static_cast<std::size_t>(k)] = static_cast<T>(static_cast<float>(k) / 255.0f);
+  }
+  Dataset<T> out;
+  out.x.resize(images.count, images.rows * images.cols);
+  T* dst = out.x.data();
+  for (const std::uint8_t pixel : images.pixels) *dst++ = scale[pixel];
+  out.labels = std::move(labels);
+  images.pixels.clear();
+  images.pixels.shrink_to_fit();
+  return out;
+}
+
+}  // namespace detail
+
+// Reads train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte
+// and t10k-labels-idx1-ubyte from dir, each raw or with .gz appended. Labels
+// must be in 0..9. With max_train / max_test only the first samples are kept,
+// and of a gzip file only they are decompressed (see read_idx_images).
+template <typename T = float>
+MnistData<T> load_mnist(const std::string& dir, const MnistOptions& options = {}) {
+  require(options.max_train >= 0, "max_train", "must be >= 0 (0 keeps every sample)");
+  require(options.max_test >= 0, "max_test", "must be >= 0 (0 keeps every sample)");
+  const std::filesystem::path folder(dir);
+  std::error_code ec;
+  if (!std::filesystem::exists(folder, ec)) {
+    throw DataError(dir + ": the MNIST folder does not exist");
+  }
+  if (!std::filesystem::is_directory(folder, ec)) {
+    throw DataError(dir + ": is not a folder (load_mnist wants the folder holding the 4 files)");
+  }
+
+  MnistData<T> out;
+  out.train_images_path = detail::find_mnist_file(folder, "train-images-idx3-ubyte");
+  out.train_labels_path = detail::find_mnist_file(folder, "train-labels-idx1-ubyte");
+  out.test_images_path = detail::find_mnist_file(folder, "t10k-images-idx3-ubyte");
+  out.test_labels_path = detail::find_mnist_file(folder, "t10k-labels-idx1-ubyte");
+
+  IdxImages train_images, test_images;
+  out.train = detail::load_mnist_part<T>(out.train_images_path, out.train_labels_path,
+                                         options.max_train, train_images);
+  out.test = detail::load_mnist_part<T>(out.test_images_path, out.test_labels_path,
+                                        options.max_test, test_images);
+  // A network's input size is rows * cols; that is what must agree.
+  if (train_images.rows * train_images.cols != test_images.rows * test_images.cols) {
+    throw DataError(out.test_images_path + ": test images are " + std::to_string(test_images.rows) +
+                    "x" + std::to_string(test_images.cols) + " but the training images in " +
+                    out.train_images_path + " are " + std::to_string(train_images.rows) + "x" +
+                    std::to_string(train_images.cols));
+  }
+  return out;
+}
+
+}  // namespace scratchnet
