@@ -1,0 +1,191 @@
+// The six update rules on f(x, y) = x^2/20 + y^2 from (-7, 2), as in the
+// book's figure 6-8 (ch06/optimizer_compare_naive.py): writes every rule's
+// path to <out>/optimizer_paths.csv and, when gnuplot is on the PATH, draws
+// <out>/optimizer_paths.png with examples/plots/optimizer_paths.gp.
+//
+//   optimizer_paths --out results --steps 30 --lr-adam 0.2
+//
+// Exit codes: 0 done, 1 gnuplot failed (the CSV is written), 2 bad flag or
+// output that cannot be written.
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <CLI/CLI.hpp>
+#include <array>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "scratchnet/optimizers/optimizers.hpp"
+
+extern char** environ;
+
+namespace {
+
+namespace sn = scratchnet;
+
+struct Rule {
+  std::string name;  // make_optimizer's, and the flag's: --lr-<name>
+  double lr;
+};
+
+// One rule's positions: path[k] is (x, y) after k updates.
+using Path = std::vector<std::array<double, 2>>;
+
+Path run(sn::Optimizer<double>& optimizer, int steps) {
+  sn::Matrix<double> x(1, 1), y(1, 1), gx(1, 1), gy(1, 1);
+  x(0, 0) = -7.0;
+  y(0, 0) = 2.0;
+  const sn::ParamList<double> params{{"x", &x, &gx}, {"y", &y, &gy}};
+  Path path{{x(0, 0), y(0, 0)}};
+  for (int k = 0; k < steps; ++k) {
+    gx(0, 0) = x(0, 0) / 10.0;  // df/dx
+    gy(0, 0) = 2.0 * y(0, 0);   // df/dy
+    optimizer.update(params);
+    path.push_back({x(0, 0), y(0, 0)});
+  }
+  return path;
+}
+
+double f(double x, double y) {
+  return x * x / 20.0 + y * y;
+}
+
+// A string in gnuplot's single quotes, where a quote is written twice.
+std::string gnuplot_quoted(const std::string& s) {
+  std::string out = "'";
+  for (const char c : s) out += c == '\'' ? std::string("''") : std::string(1, c);
+  return out + "'";
+}
+
+// Runs gnuplot with the plot script; -1 when gnuplot is not on the PATH,
+// else its exit status.
+int run_gnuplot(const std::string& csv, const std::string& png,
+                const std::vector<std::unique_ptr<sn::Optimizer<double>>>& optimizers) {
+  std::string rules, lrs;
+  for (const auto& optimizer : optimizers) {
+    char lr[32];
+    std::snprintf(lr, sizeof lr, "%g", optimizer->learning_rate());
+    rules += (rules.empty() ? "" : " ") + optimizer->name();
+    lrs += (lrs.empty() ? "" : " ") + std::string(lr);
+  }
+  const std::string script = std::string(SCRATCHNET_PLOTS_DIR) + "/optimizer_paths.gp";
+  const std::string settings = "csv=" + gnuplot_quoted(csv) + "; out=" + gnuplot_quoted(png) +
+                               "; rules=" + gnuplot_quoted(rules) + "; lrs=" + gnuplot_quoted(lrs);
+  std::vector<std::string> args{"gnuplot", "-e", settings, script};
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  const int spawned = posix_spawnp(&pid, "gnuplot", nullptr, nullptr, argv.data(), environ);
+  if (spawned == ENOENT) return -1;
+  if (spawned != 0) return 127;
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) return 127;
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // The learning rates of the book's optimizer_compare_naive.py (SGD 0.95,
+  // Momentum 0.1, AdaGrad 1.5, Adam 0.3) and, for the two rules the book's
+  // figure leaves out, those of the reference paths in
+  // shared/reference/optimizer_paths.json (Nesterov 0.1, RMSProp 0.3).
+  std::vector<Rule> rules{
+      {"sgd", 0.95},    {"momentum", 0.1}, {"nesterov", 0.1},
+      {"adagrad", 1.5}, {"rmsprop", 0.3},  {"adam", 0.3},
+  };
+  std::string out_dir = ".";
+  int steps = 30;
+
+  CLI::App app{"The six update rules on f(x, y) = x^2/20 + y^2 from (-7, 2) (book figure 6-8)",
+               "optimizer_paths"};
+  app.add_option("--out", out_dir, "Folder for optimizer_paths.csv and .png")
+      ->capture_default_str();
+  app.add_option("--steps", steps, "Updates per rule")
+      ->check(CLI::Range(0, 1000000))
+      ->capture_default_str();
+  for (Rule& rule : rules) {
+    app.add_option("--lr-" + rule.name, rule.lr, "Learning rate of " + rule.name)
+        ->capture_default_str();
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "optimizer_paths: " << e.what() << "\n";
+    return 2;
+  }
+
+  std::vector<std::unique_ptr<sn::Optimizer<double>>> optimizers;
+  try {
+    for (const Rule& rule : rules) {
+      sn::OptimizerOptions options;
+      // Checked here as well: in OptimizerOptions a NaN lr means "the rule's
+      // default", but a NaN given on the command line is a mistake.
+      options.lr = sn::checked_learning_rate(rule.lr);
+      optimizers.push_back(sn::make_optimizer<double>(rule.name, options));
+    }
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "optimizer_paths: --lr-" << rules[optimizers.size()].name << ": " << e.what()
+              << "\n";
+    return 2;
+  }
+
+  const std::filesystem::path dir(out_dir);
+  const std::string csv = (dir / "optimizer_paths.csv").string();
+  const std::string png = (dir / "optimizer_paths.png").string();
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  std::ofstream file(csv);
+  if (!file) {
+    std::cerr << "optimizer_paths: cannot write " << csv << ": " << std::strerror(errno) << "\n";
+    return 2;
+  }
+  file << "rule,step,x,y\n";
+  std::printf("%-9s %9s %24s %24s %12s\n", "rule", "lr", "x", "y", "f(x, y)");
+  for (const auto& optimizer : optimizers) {
+    const Path path = run(*optimizer, steps);
+    char line[128];
+    for (std::size_t k = 0; k < path.size(); ++k) {
+      std::snprintf(line, sizeof line, "%s,%zu,%.17g,%.17g\n", optimizer->name().c_str(), k,
+                    path[k][0], path[k][1]);
+      file << line;
+    }
+    const auto& last = path.back();
+    std::printf("%-9s %9g %24.17g %24.17g %12.6g\n", optimizer->name().c_str(),
+                optimizer->learning_rate(), last[0], last[1], f(last[0], last[1]));
+  }
+  file.close();
+  if (!file) {
+    std::cerr << "optimizer_paths: cannot write " << csv << "\n";
+    return 2;
+  }
+  std::printf("wrote %s\n", csv.c_str());
+  std::fflush(stdout);
+
+  const int status = run_gnuplot(csv, png, optimizers);
+  if (status == -1) {
+    std::printf("note: gnuplot is not on the PATH, so no figure was drawn\n");
+    return 0;
+  }
+  if (status != 0) {
+    std::cerr << "optimizer_paths: gnuplot failed (exit status " << status << ") drawing " << png
+              << "\n";
+    return 1;
+  }
+  std::printf("wrote %s\n", png.c_str());
+  return 0;
+}

@@ -1,0 +1,263 @@
+// What every update rule shares: per-parameter state made lazily, addressed by
+// position in the training loop, read and restored by parameter name.
+//
+// A rule names the slots it keeps for each parameter ("v"; "h"; "m" and "v")
+// and says how one parameter moves (update_param). SlottedOptimizer does the
+// rest:
+// - the first update remembers the parameter names and makes every slot a zero
+//   matrix of its parameter's shape;
+// - later updates check that the list is the same one (same length, same value
+//   pointers; names are compared only when a pointer changed, for example for
+//   a copy of the network) and that every shape still fits, then run the rule
+//   over the slots by position: no string work and no heap allocation;
+// - state() keys every slot "<slot>/<parameter>"; set_state() takes such a
+//   map, and the next update matches it to the parameter list by name.
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "scratchnet/core/errors.hpp"
+#include "scratchnet/optimizers/optimizer.hpp"
+
+namespace scratchnet {
+
+namespace detail {
+inline std::string option_value(double x) {
+  std::ostringstream out;
+  out << x;
+  return out.str();
+}
+}  // namespace detail
+
+// lr, unless it is not a finite positive number: then std::invalid_argument
+// "lr: must be a finite positive number, got <lr>".
+inline double checked_learning_rate(double lr) {
+  require(std::isfinite(lr) && lr > 0, "lr",
+          "must be a finite positive number, got " + detail::option_value(lr));
+  return lr;
+}
+
+// x, unless it is outside [0, 1) (or NaN): then std::invalid_argument
+// "<option>: must be in [0, 1), got <x>".
+inline double checked_fraction(double x, const std::string& option) {
+  require(x >= 0 && x < 1, option, "must be in [0, 1), got " + detail::option_value(x));
+  return x;
+}
+
+template <typename T>
+class SlottedOptimizer : public Optimizer<T> {
+ public:
+  std::string name() const override { return name_; }
+  double learning_rate() const override { return lr_; }
+  void set_learning_rate(double lr) override { lr_ = checked_learning_rate(lr); }
+  // Updates done so far (Adam's t).
+  std::int64_t step() const { return step_; }
+
+  void update(const ParamList<T>& params) final {
+    if (!bound_) {
+      bind(params);
+    } else if (!same_list(params)) {
+      check_names(params);
+    }
+    const std::size_t slot_count = slot_names_.size();
+    for (std::size_t i = 0; i < params.size(); ++i) check_shapes(params[i], i * slot_count);
+    ++step_;
+    begin_step(step_);
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      update_param(*params[i].value, *params[i].grad, slots_.data() + i * slot_count);
+    }
+  }
+
+  OptimizerState<T> state() const override {
+    OptimizerState<T> s;
+    s.step = step_;
+    if (!bound_) {
+      s.tensors = pending_;
+      return s;
+    }
+    for (std::size_t i = 0; i < names_.size(); ++i) {
+      for (std::size_t k = 0; k < slot_names_.size(); ++k) {
+        s.tensors.emplace(slot_names_[k] + "/" + names_[i], slots_[i * slot_names_.size() + k]);
+      }
+    }
+    return s;
+  }
+
+  // Afterwards the optimizer is as a fresh one given this state: the next
+  // update matches the tensors to its parameter list by name. A state with no
+  // tensors means "no update yet": the next update starts from zeros.
+  void set_state(const OptimizerState<T>& s) override {
+    const std::string what = name_ + " set_state";
+    require(s.step >= 0, what, "step must be >= 0, got " + std::to_string(s.step));
+    std::map<std::string, std::pair<Index, Index>> shapes;  // parameter -> shape
+    for (const auto& [key, tensor] : s.tensors) {
+      const std::size_t slash = key.find('/');
+      const std::string slot = key.substr(0, slash);
+      require(slash != std::string::npos && slash + 1 < key.size() && has_slot(slot), what,
+              "'" + key + "' is not one of its tensors" + tensor_forms());
+      const auto shape = std::make_pair(tensor.rows(), tensor.cols());
+      const auto [it, inserted] = shapes.emplace(key.substr(slash + 1), shape);
+      require(inserted || it->second == shape, what,
+              "the tensors of parameter '" + it->first + "' differ in shape");
+    }
+    for (const auto& entry : shapes) {
+      for (const std::string& slot : slot_names_) {
+        require(s.tensors.count(slot + "/" + entry.first) == 1, what,
+                "'" + slot + "/" + entry.first + "' is missing");
+      }
+    }
+    pending_ = s.tensors;
+    step_ = s.step;
+    bound_ = false;
+    names_.clear();
+    values_.clear();
+    slots_.clear();
+  }
+
+ protected:
+  SlottedOptimizer(std::string name, double lr, std::vector<std::string> slot_names)
+      : name_(std::move(name)),
+        lr_(checked_learning_rate(lr)),
+        slot_names_(std::move(slot_names)) {}
+
+  // Called once per update, after the step count moved to `step`, before the
+  // parameters: for what depends on the step only (Adam's lr_t).
+  virtual void begin_step(std::int64_t /*step*/) {}
+
+  // Moves one parameter. grad and every slot (slots[0], slots[1], ... in the
+  // order of the slot names) have value's shape.
+  virtual void update_param(Matrix<T>& value, const Matrix<T>& grad, Matrix<T>* slots) = 0;
+
+  // A hyperparameter in the scalar type of the parameters.
+  static T in_t(double x) { return static_cast<T>(x); }
+
+ private:
+  bool has_slot(const std::string& slot) const {
+    for (const std::string& s : slot_names_) {
+      if (s == slot) return true;
+    }
+    return false;
+  }
+
+  // ": it keeps none", or " ('m/<parameter>', 'v/<parameter>')".
+  std::string tensor_forms() const {
+    if (slot_names_.empty()) return ": it keeps none";
+    std::string forms;
+    for (const std::string& s : slot_names_) {
+      forms += (forms.empty() ? " ('" : ", '") + s + "/<parameter>'";
+    }
+    return forms + ")";
+  }
+
+  [[noreturn]] void fail(const std::string& why) const {
+    throw std::invalid_argument(name_ + " update: " + why);
+  }
+
+  bool same_list(const ParamList<T>& params) const {
+    if (params.size() != values_.size()) return false;
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      if (params[i].value != values_[i]) return false;
+    }
+    return true;
+  }
+
+  // The list is not the one of the last update: same names in the same order
+  // (then its pointers are remembered), or an exception naming the first
+  // parameter that differs. Allocates only to throw.
+  void check_names(const ParamList<T>& params) {
+    const std::size_t n = params.size() < names_.size() ? params.size() : names_.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      if (params[i].name != names_[i]) {
+        fail_list("parameter '" + params[i].name + "' at position " + std::to_string(i) +
+                  " is not the remembered '" + names_[i] + "'");
+      }
+    }
+    if (params.size() > n) fail_list("parameter '" + params[n].name + "' is not in its state");
+    if (names_.size() > n) fail_list("parameter '" + names_[n] + "' is missing from the list");
+    for (std::size_t i = 0; i < n; ++i) values_[i] = params[i].value;
+  }
+
+  [[noreturn]] void fail_list(const std::string& why) const {
+    fail(why + "; the optimizer's state belongs to another parameter list");
+  }
+
+  void check_shapes(const Param<T>& p, std::size_t first_slot) const {
+    if (p.value == nullptr || p.grad == nullptr) fail("parameter '" + p.name + "' has no matrix");
+    const Index rows = p.value->rows(), cols = p.value->cols();
+    if (p.grad->rows() != rows || p.grad->cols() != cols) {
+      fail("parameter '" + p.name + "' is " + shape(*p.value) + " but its gradient is " +
+           shape(*p.grad));
+    }
+    if (!slot_names_.empty() &&
+        (slots_[first_slot].rows() != rows || slots_[first_slot].cols() != cols)) {
+      fail("parameter '" + p.name + "' is " + shape(*p.value) + " but its state is " +
+           shape(slots_[first_slot]));
+    }
+  }
+
+  static std::string shape(const Matrix<T>& m) {
+    return std::to_string(m.rows()) + "x" + std::to_string(m.cols());
+  }
+
+  // First update (or first after set_state): fixes the positions. Slots come
+  // from the restored state when there is one, else are zeros. Nothing
+  // changes when it throws.
+  void bind(const ParamList<T>& params) {
+    std::set<std::string> seen;
+    std::vector<Matrix<T>> slots;
+    slots.reserve(params.size() * slot_names_.size());
+    for (const Param<T>& p : params) {
+      if (!seen.insert(p.name).second) fail("parameter '" + p.name + "' appears twice");
+      if (p.value == nullptr || p.grad == nullptr) fail("parameter '" + p.name + "' has no matrix");
+      for (const std::string& slot : slot_names_) {
+        if (pending_.empty()) {
+          slots.push_back(Matrix<T>::Zero(p.value->rows(), p.value->cols()));
+          continue;
+        }
+        const auto it = pending_.find(slot + "/" + p.name);
+        if (it == pending_.end()) fail("parameter '" + p.name + "' is not in the restored state");
+        if (it->second.rows() != p.value->rows() || it->second.cols() != p.value->cols()) {
+          fail("parameter '" + p.name + "' is " + shape(*p.value) + " but its restored state is " +
+               shape(it->second));
+        }
+        slots.push_back(it->second);
+      }
+    }
+    for (const auto& entry : pending_) {
+      const std::string param = entry.first.substr(entry.first.find('/') + 1);
+      if (seen.count(param) == 0) {
+        fail("parameter '" + param + "' of the restored state is missing from the list");
+      }
+    }
+    slots_ = std::move(slots);
+    names_.clear();
+    values_.clear();
+    for (const Param<T>& p : params) {
+      names_.push_back(p.name);
+      values_.push_back(p.value);
+    }
+    pending_.clear();
+    bound_ = true;
+  }
+
+  std::string name_;
+  double lr_;
+  std::vector<std::string> slot_names_;
+  std::int64_t step_ = 0;
+  bool bound_ = false;                        // positions fixed by an update
+  std::vector<std::string> names_;            // parameter names by position
+  std::vector<const Matrix<T>*> values_;      // their value matrices at the last check
+  std::vector<Matrix<T>> slots_;              // slots_[i * slot count + k]
+  std::map<std::string, Matrix<T>> pending_;  // set_state's tensors until the next update
+};
+
+}  // namespace scratchnet
