@@ -17,15 +17,26 @@ if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
   endif()
 endif()
 
+# Eigen takes the packing buffers of a matrix product from the stack up to
+# this size and from the heap above it; the W1 shapes (100 x 784 by 784 x 100)
+# need 313 KB. With 1 MiB, a training step allocates nothing at all.
+target_compile_definitions(scratchnet_program_settings INTERFACE EIGEN_STACK_ALLOCATION_LIMIT=1048576)
+
 if(SCRATCHNET_OPENMP)
   find_package(OpenMP)
-  if(OpenMP_CXX_FOUND)
-    target_link_libraries(scratchnet_program_settings INTERFACE OpenMP::OpenMP_CXX)
-  endif()
 endif()
 
 # Builds one program of the project: scratchnet_program(name source...)
 function(scratchnet_program name)
   add_executable(${name} ${ARGN})
   target_link_libraries(${name} PRIVATE scratchnet_program_settings)
+endfunction()
+
+# Lets Eigen run products on OpenMP threads in a program with a --threads
+# flag. Eigen then defaults to every core, so such programs call
+# Eigen::setNbThreads themselves; tests stay single-threaded.
+function(scratchnet_use_openmp name)
+  if(SCRATCHNET_OPENMP AND OpenMP_CXX_FOUND)
+    target_link_libraries(${name} PRIVATE OpenMP::OpenMP_CXX)
+  endif()
 endfunction()

@@ -27,9 +27,14 @@ class TrainingDiverged : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Throws std::invalid_argument("<what>: <why>") unless ok.
+// Throws std::invalid_argument("<what>: <why>") unless ok. The strings are
+// built before the call, so code that runs once per batch tests its condition
+// first and calls fail() only when it is false: training allocates nothing.
+[[noreturn]] inline void fail(const std::string& what, const std::string& why) {
+  throw std::invalid_argument(what + ": " + why);
+}
 inline void require(bool ok, const std::string& what, const std::string& why) {
-  if (!ok) throw std::invalid_argument(what + ": " + why);
+  if (!ok) fail(what, why);
 }
 
 }  // namespace scratchnet

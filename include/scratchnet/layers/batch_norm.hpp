@@ -31,7 +31,7 @@ class BatchNorm : public Layer<T> {
   //        running = m running + (1 - m) batch;  test: mu, var = running.   y = gamma xn + beta
   const Matrix<T>& forward(const Matrix<T>& x, bool train) override {
     if (train) {
-      require(x.rows() >= 2, "BatchNorm", "training needs a batch of at least 2 rows");
+      if (x.rows() < 2) fail("BatchNorm", "training needs a batch of at least 2 rows");
       const T n = static_cast<T>(x.rows());
       mean_.noalias() = x.colwise().sum() / n;
       xc_ = x.rowwise() - mean_.row(0);
@@ -55,12 +55,15 @@ class BatchNorm : public Layer<T> {
     dbeta.noalias() = dout.colwise().sum();
     dgamma.noalias() = (xn_.array() * dout.array()).matrix().colwise().sum();
     dxn_ = dout.array().rowwise() * gamma.array().row(0);
+    // (2/N) dvar, kept in a buffer: Eigen would evaluate a broadcast
+    // expression into a temporary.
     dvar_ = ((dxn_.array() * xc_.array()).colwise().sum() /
-             (T(-2) * std_.array() * std_.array() * std_.array()))
+             (T(-2) * std_.array() * std_.array() * std_.array()) * (T(2) / n))
                 .matrix();
     dx_ = (dxn_.array().rowwise() / std_.array().row(0)) +
-          (xc_.array().rowwise() * (T(2) / n * dvar_.array().row(0)));
-    dx_.rowwise() -= dx_.colwise().sum() / n;
+          (xc_.array().rowwise() * dvar_.array().row(0));
+    column_mean_.noalias() = dx_.colwise().sum() / n;
+    dx_.rowwise() -= column_mean_.row(0);
     return dx_;
   }
 
@@ -80,7 +83,7 @@ class BatchNorm : public Layer<T> {
 
  private:
   T momentum_;
-  Matrix<T> mean_, var_, std_, xc_, xn_, out_, dxn_, dvar_, dx_;
+  Matrix<T> mean_, var_, std_, xc_, xn_, out_, dxn_, dvar_, dx_, column_mean_;
 };
 
 }  // namespace scratchnet

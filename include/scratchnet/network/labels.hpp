@@ -18,14 +18,16 @@ class LabelReader {
   template <typename Derived>
   const Labels& read(const Eigen::MatrixBase<Derived>& t, Index rows, Index classes) {
     if constexpr (std::is_integral_v<typename Derived::Scalar>) {
-      require(t.cols() == 1, "labels", "class indices must be a column vector");
-      require(t.rows() == rows, "labels",
-              "has " + std::to_string(t.rows()) + " entries for " + std::to_string(rows) +
-                  " samples");
+      if (t.cols() != 1) fail("labels", "class indices must be a column vector");
+      if (t.rows() != rows) {
+        fail("labels", "has " + std::to_string(t.rows()) + " entries for " +
+                           std::to_string(rows) + " samples");
+      }
       for (Index i = 0; i < rows; ++i) {
-        require(t(i, 0) >= 0 && t(i, 0) < classes, "labels",
-                "entry " + std::to_string(i) + " is " + std::to_string(t(i, 0)) +
-                    ", outside [0, " + std::to_string(classes) + ")");
+        if (t(i, 0) < 0 || t(i, 0) >= classes) {
+          fail("labels", "entry " + std::to_string(i) + " is " + std::to_string(t(i, 0)) +
+                             ", outside [0, " + std::to_string(classes) + ")");
+        }
       }
       if constexpr (std::is_same_v<Derived, Labels>) {
         return t.derived();

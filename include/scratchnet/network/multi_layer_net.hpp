@@ -130,6 +130,11 @@ class MultiLayerNet {
     }
   }
 
+  // The model file: architecture, parameters and running statistics
+  // (docs/model-format.md). Defined in network/model_file.hpp.
+  void save(const std::string& path) const;
+  static MultiLayerNet load(const std::string& path);
+
   SoftmaxWithLoss<T>& loss_layer() { return loss_layer_; }
   // The generator behind initialisation and dropout masks (checkpoints save it).
   Rng& rng() { return *rng_; }
@@ -183,10 +188,11 @@ class MultiLayerNet {
 
   template <typename Derived>
   void check_input(const Eigen::MatrixBase<Derived>& x) const {
-    require(x.rows() > 0, "x", "has no rows");
-    require(x.cols() == options_.input_size,
-            "x", "has " + std::to_string(x.cols()) + " columns but the network's input_size is " +
-                     std::to_string(options_.input_size));
+    if (x.rows() == 0) fail("x", "has no rows");
+    if (x.cols() != options_.input_size) {
+      fail("x", "has " + std::to_string(x.cols()) + " columns but the network's input_size is " +
+                    std::to_string(options_.input_size));
+    }
   }
 
   // The input as Matrix<T>: the caller's own matrix when it already is one,
@@ -223,3 +229,5 @@ class MultiLayerNet {
 };
 
 }  // namespace scratchnet
+
+#include "scratchnet/network/model_file.hpp"

@@ -1,0 +1,105 @@
+// After its first iteration, a training step allocates no heap memory: every
+// layer and optimizer reuses its buffers. Eigen allocates with malloc, not
+// operator new, so the counter replaces glibc's malloc, calloc and realloc
+// (operator new calls malloc, so it is counted too). That changes the whole
+// program, so this test is a program of its own.
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <scratchnet/scratchnet.hpp>
+#include <scratchnet/training/trainer.hpp>
+
+namespace {
+std::atomic<long> allocations{0};
+}
+
+extern "C" {
+void* __libc_malloc(std::size_t size);
+void* __libc_calloc(std::size_t count, std::size_t size);
+void* __libc_realloc(void* p, std::size_t size);
+
+void* malloc(std::size_t size) {
+  ++allocations;
+  return __libc_malloc(size);
+}
+void* calloc(std::size_t count, std::size_t size) {
+  ++allocations;
+  return __libc_calloc(count, size);
+}
+void* realloc(void* p, std::size_t size) {
+  ++allocations;
+  return __libc_realloc(p, size);
+}
+}
+
+namespace {
+
+int failures = 0;
+
+void expect_zero(const char* what, long count) {
+  std::printf("%-60s %ld allocations in iterations 2..20\n", what, count);
+  if (count != 0) ++failures;
+}
+
+scratchnet::Dataset<float> random_data(scratchnet::Index n, scratchnet::Index features) {
+  scratchnet::Rng rng(1);
+  scratchnet::Dataset<float> d{scratchnet::Matrix<float>(n, features), scratchnet::Labels(n)};
+  rng.fill_normal(d.x, 1.0);
+  for (scratchnet::Index i = 0; i < n; ++i) d.labels(i) = static_cast<int>(rng.below(10));
+  return d;
+}
+
+struct Shape {
+  scratchnet::Index features, hidden, batch;
+};
+constexpr Shape kSmall{20, 32, 20};
+constexpr Shape kMnist{784, 100, 100};  // the benchmark's W1 shapes
+
+// Trains 20 iterations through the Trainer and counts what iterations 2..20 allocate.
+long count_training(const std::string& optimizer, bool batchnorm, double dropout, Shape shape) {
+  scratchnet::MultiLayerNetOptions o;
+  o.input_size = shape.features;
+  o.hidden_sizes = {shape.hidden, shape.hidden};
+  o.output_size = 10;
+  o.use_batchnorm = batchnorm;
+  o.dropout_ratio = dropout;
+  o.weight_decay_lambda = 0.01;
+  scratchnet::MultiLayerNet<float> net(o);
+  auto rule = scratchnet::make_optimizer<float>(optimizer);
+  const auto train = random_data(20 * shape.batch, shape.features);
+  const auto test = random_data(50, shape.features);
+  scratchnet::TrainerOptions options;
+  options.epochs = 1;
+  options.batch_size = shape.batch;  // 20 iterations in the epoch
+  scratchnet::Trainer<float> trainer(net, *rule, train, test, options);
+  long at_first = 0, at_last = 0;
+  trainer.on_iteration([&](scratchnet::Index done, scratchnet::Index, double) {
+    if (done == 1) at_first = allocations.load();
+    if (done == 20) at_last = allocations.load();
+  });
+  trainer.train();
+  return at_last - at_first;
+}
+
+}  // namespace
+
+int main() {
+  for (const char* rule : {"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"}) {
+    expect_zero((std::string(rule) + ", relu, 20-32-32-10").c_str(),
+                count_training(rule, false, 0, kSmall));
+  }
+  expect_zero("adam, batch norm, dropout 0.15, 20-32-32-10", count_training("adam", true, 0.15, kSmall));
+  expect_zero("sgd, relu, 784-100-100-10, batch 100", count_training("sgd", false, 0, kMnist));
+  expect_zero("adam, batch norm, dropout 0.15, 784-100-100-10, batch 100",
+              count_training("adam", true, 0.15, kMnist));
+  // Cross-check that the counter sees allocations at all.
+  const long before = allocations.load();
+  auto* probe = new std::vector<int>(100);
+  delete probe;
+  if (allocations.load() - before < 2) {
+    std::printf("the allocation counter does not count\n");
+    ++failures;
+  }
+  std::printf(failures == 0 ? "no allocations after the first iteration\n" : "FAILED\n");
+  return failures == 0 ? 0 : 1;
+}

@@ -1,0 +1,157 @@
+// Trainer and History: epochs and iterations as documented, early stop,
+// divergence, option checks and CSV output.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "scratchnet/optimizers/optimizers.hpp"
+#include "scratchnet/training/trainer.hpp"
+
+using scratchnet::Dataset;
+using scratchnet::Index;
+
+namespace {
+
+// Two Gaussian blobs per class in 4 dimensions: easy to learn, not trivial.
+Dataset<float> blobs(Index n, std::uint64_t seed) {
+  scratchnet::Rng rng(seed);
+  Dataset<float> d{scratchnet::Matrix<float>(n, 4), scratchnet::Labels(n)};
+  for (Index i = 0; i < n; ++i) {
+    const int label = static_cast<int>(rng.below(3));
+    d.labels(i) = label;
+    for (Index j = 0; j < 4; ++j) {
+      d.x(i, j) = static_cast<float>(rng.normal() * 0.5 + (j == label ? 2.0 : 0.0));
+    }
+  }
+  return d;
+}
+
+scratchnet::MultiLayerNetOptions blob_net() {
+  scratchnet::MultiLayerNetOptions o;
+  o.input_size = 4;
+  o.hidden_sizes = {16};
+  o.output_size = 3;
+  o.seed = 2;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("Trainer runs floor(N / batch) iterations per epoch and learns", "[trainer]") {
+  const Dataset<float> train = blobs(250, 1), test = blobs(100, 2);
+  scratchnet::MultiLayerNet<float> net(blob_net());
+  scratchnet::SGD<float> sgd(0.1);
+  scratchnet::TrainerOptions options;
+  options.epochs = 5;
+  options.batch_size = 20;
+  scratchnet::Trainer<float> trainer(net, sgd, train, test, options);
+  const double before = net.accuracy(test.x, test.labels);
+  const scratchnet::History history = trainer.train();
+  CHECK(history.epochs.size() == 5);
+  CHECK(history.loss.size() == 5 * 12);  // 250 / 20 = 12 full batches
+  CHECK(history.epochs.back().samples == 240);
+  CHECK(history.epochs.back().test_accuracy > 0.9);
+  CHECK(history.epochs.back().test_accuracy > before);
+  CHECK(history.epochs.back().test_accuracy == net.accuracy(test.x, test.labels));
+  CHECK(history.loss.back() < history.loss.front());
+}
+
+TEST_CASE("The same seeds give the same training, in both sampling modes", "[trainer]") {
+  const Dataset<float> train = blobs(200, 3), test = blobs(50, 4);
+  for (auto sampling : {scratchnet::Sampling::shuffle, scratchnet::Sampling::book}) {
+    auto run = [&] {
+      scratchnet::MultiLayerNet<float> net(blob_net());
+      scratchnet::Adam<float> adam;
+      scratchnet::TrainerOptions options;
+      options.epochs = 2;
+      options.batch_size = 10;
+      options.sampling = sampling;
+      options.seed = 9;
+      scratchnet::Trainer<float> trainer(net, adam, train, test, options);
+      return trainer.train().loss;
+    };
+    CHECK(run() == run());
+  }
+}
+
+TEST_CASE("An epoch callback can stop training", "[trainer]") {
+  const Dataset<float> train = blobs(100, 5), test = blobs(20, 6);
+  scratchnet::MultiLayerNet<float> net(blob_net());
+  scratchnet::SGD<float> sgd;
+  scratchnet::TrainerOptions options;
+  options.epochs = 10;
+  options.batch_size = 10;
+  options.evaluate_samples = 7;
+  scratchnet::Trainer<float> trainer(net, sgd, train, test, options);
+  trainer.on_epoch_end([](const scratchnet::EpochRecord& e, const scratchnet::History&) {
+    return e.epoch < 3;
+  });
+  const auto history = trainer.train();
+  CHECK(history.epochs.size() == 3);
+  // Accuracy on the first 7 samples only: a multiple of 1/7.
+  const double sevenths = history.epochs.back().test_accuracy * 7;
+  CHECK(sevenths == Approx(std::round(sevenths)));
+}
+
+TEST_CASE("A diverging run stops with the epoch, iteration and advice", "[trainer][errors]") {
+  const Dataset<float> train = blobs(100, 7), test = blobs(20, 8);
+  scratchnet::MultiLayerNet<float> net(blob_net());
+  scratchnet::SGD<float> sgd(1e30);
+  scratchnet::TrainerOptions options;
+  options.epochs = 3;
+  options.batch_size = 10;
+  scratchnet::Trainer<float> trainer(net, sgd, train, test, options);
+  try {
+    trainer.train();
+    FAIL("training with lr 1e30 did not diverge");
+  } catch (const scratchnet::TrainingDiverged& e) {
+    const std::string message = e.what();
+    CHECK_THAT(message, Catch::Contains("epoch 1, iteration"));
+    CHECK_THAT(message, Catch::Contains("smaller learning rate"));
+  }
+}
+
+TEST_CASE("Trainer options are checked", "[trainer][errors]") {
+  const Dataset<float> train = blobs(30, 9), test = blobs(10, 10);
+  scratchnet::MultiLayerNet<float> net(blob_net());
+  scratchnet::SGD<float> sgd;
+  auto rejects = [&](scratchnet::TrainerOptions options, const std::string& name) {
+    CHECK_THROWS_WITH(scratchnet::Trainer<float>(net, sgd, train, test, options),
+                      Catch::StartsWith(name));
+  };
+  scratchnet::TrainerOptions o;
+  o.batch_size = 31;
+  rejects(o, "batch_size");
+  o.batch_size = 0;
+  rejects(o, "batch_size");
+  o = {};
+  o.batch_size = 10;
+  o.epochs = -1;
+  rejects(o, "epochs");
+  o.epochs = 1;
+  o.evaluate_samples = -1;
+  rejects(o, "evaluate_samples");
+}
+
+TEST_CASE("History is written as CSV", "[trainer]") {
+  scratchnet::History history;
+  history.loss = {2.5, 1.25};
+  history.epochs.push_back({1, 1.875, 0.5, 0.25, 1.5, 0.5, 200});
+  const auto dir = std::filesystem::temp_directory_path() / "scratchnet_history_test";
+  std::filesystem::create_directories(dir);
+  history.write_csv((dir / "h.csv").string());
+  history.write_loss_csv((dir / "l.csv").string());
+  std::ifstream h(dir / "h.csv"), l(dir / "l.csv");
+  std::string header, row;
+  std::getline(h, header);
+  std::getline(h, row);
+  CHECK(header == "epoch,mean_loss,train_accuracy,test_accuracy,train_seconds,eval_seconds,samples");
+  CHECK(row == "1,1.875,0.5,0.25,1.5,0.5,200");
+  std::getline(l, header);
+  std::getline(l, row);
+  CHECK(header == "iteration,loss");
+  CHECK(row == "1,2.5");
+  std::filesystem::remove_all(dir);
+  CHECK_THROWS_WITH(history.write_csv("/nonexistent-dir/h.csv"), Catch::Contains("/nonexistent-dir/h.csv"));
+}
