@@ -1,0 +1,152 @@
+// Trains a MultiLayerNet on MNIST-format data (real MNIST, Fashion-MNIST or
+// any folder of the four IDX files) and reports its test accuracy.
+//   mnist_train --hidden 100,100,100,100 --optimizer adam --epochs 10
+#include <unistd.h>
+
+#include <Eigen/Core>
+#include <cstdio>
+#include <iostream>
+#include <scratchnet/scratchnet.hpp>
+#include <scratchnet/training/trainer.hpp>
+
+#include "common/example_support.hpp"
+#include "common/report.hpp"
+
+namespace {
+
+struct Settings {
+  std::string data_dir = examples::default_data_dir();
+  std::vector<scratchnet::Index> hidden = {100, 100, 100, 100};
+  std::string activation = "relu";
+  std::string init = "he";
+  std::string optimizer = "adam";
+  double lr = 0;  // 0: the optimizer's default
+  scratchnet::Index batch = 100;
+  int epochs = 10;
+  double weight_decay = 0;
+  bool batchnorm = false;
+  double dropout = 0;
+  std::uint64_t seed = 0;
+  int threads = 1;
+  scratchnet::Index limit_train = 0, limit_test = 0;
+  std::string save, history, plot;
+};
+
+void add_flags(CLI::App& app, Settings& s) {
+  app.add_option("--data", s.data_dir, "folder with the four MNIST IDX files (.gz or raw); default $MNIST_DIR, else Fashion-MNIST")
+      ->capture_default_str();
+  app.add_option("--hidden", s.hidden, "hidden layer sizes, comma separated")->delimiter(',')->capture_default_str();
+  app.add_option("--activation", s.activation, "relu, sigmoid or tanh")->capture_default_str();
+  app.add_option("--init", s.init, "weight init: he, xavier or a standard deviation such as 0.01")->capture_default_str();
+  app.add_option("--optimizer", s.optimizer, "sgd, momentum, nesterov, adagrad, rmsprop or adam")->capture_default_str();
+  app.add_option("--lr", s.lr, "learning rate (default: the optimizer's own, e.g. 0.001 for adam, 0.01 for sgd)");
+  app.add_option("--batch", s.batch, "mini-batch size")->capture_default_str();
+  app.add_option("--epochs", s.epochs, "passes over the training set")->capture_default_str();
+  app.add_option("--weight-decay", s.weight_decay, "L2 weight decay lambda (0 = off)")->capture_default_str();
+  app.add_flag("--batchnorm", s.batchnorm, "batch normalization in every hidden layer");
+  app.add_option("--dropout", s.dropout, "dropout ratio in every hidden layer (0 = off)")->capture_default_str();
+  app.add_option("--seed", s.seed, "seed of the initial weights, dropout and batch order")->capture_default_str();
+  app.add_option("--threads", s.threads, "threads for the matrix products (Eigen with OpenMP)")->capture_default_str();
+  app.add_option("--limit-train", s.limit_train, "use only the first N training images (0 = all)");
+  app.add_option("--limit-test", s.limit_test, "use only the first N test images (0 = all)");
+  app.add_option("--save", s.save, "write the trained model to FILE");
+  app.add_option("--history", s.history, "write per-epoch loss, accuracies and seconds to FILE.csv");
+  app.add_option("--plot", s.plot, "draw loss and accuracy curves to FILE.png (needs gnuplot)");
+}
+
+// A one-line progress bar on a terminal; nothing when output is redirected,
+// where the per-epoch lines are the record.
+class ProgressBar {
+ public:
+  explicit ProgressBar(int epochs) : epochs_(epochs), enabled_(isatty(STDOUT_FILENO) != 0) {}
+  void epoch_started(int epoch) { epoch_ = epoch; }
+  void update(scratchnet::Index done, scratchnet::Index total, double loss) {
+    if (!enabled_ || (done % std::max<scratchnet::Index>(total / 50, 1) != 0 && done != total)) return;
+    const int width = 30;
+    const auto filled = static_cast<int>(width * done / total);
+    std::printf("\repoch %d/%d [%s%s] %3d%%  loss %.4f", epoch_, epochs_, std::string(static_cast<std::size_t>(filled), '=').c_str(),
+                std::string(static_cast<std::size_t>(width - filled), ' ').c_str(), static_cast<int>(100 * done / total), loss);
+    std::fflush(stdout);
+  }
+  void clear() {
+    if (enabled_) std::printf("\r%80s\r", "");
+  }
+
+ private:
+  int epochs_;
+  int epoch_ = 1;
+  bool enabled_;
+};
+
+int train(const Settings& s) {
+  Eigen::setNbThreads(s.threads);
+  scratchnet::MnistOptions load_options;
+  load_options.max_train = s.limit_train;
+  load_options.max_test = s.limit_test;
+  const auto data = scratchnet::load_mnist<float>(s.data_dir, load_options);
+  examples::print_data_summary(s.data_dir, data);
+
+  scratchnet::MultiLayerNetOptions net_options;
+  net_options.input_size = data.train.features();
+  net_options.hidden_sizes = s.hidden;
+  net_options.output_size = 10;
+  net_options.activation = scratchnet::parse_activation(s.activation);
+  net_options.weight_init = scratchnet::WeightInit::parse(s.init);
+  net_options.weight_decay_lambda = s.weight_decay;
+  net_options.use_batchnorm = s.batchnorm;
+  net_options.dropout_ratio = s.dropout;
+  net_options.seed = s.seed;
+  scratchnet::MultiLayerNet<float> net(net_options);
+
+  scratchnet::OptimizerOptions optimizer_options;
+  if (s.lr != 0) optimizer_options.lr = s.lr;
+  auto optimizer = scratchnet::make_optimizer<float>(s.optimizer, optimizer_options);
+
+  scratchnet::TrainerOptions trainer_options;
+  trainer_options.epochs = s.epochs;
+  trainer_options.batch_size = s.batch;
+  trainer_options.seed = s.seed;
+  scratchnet::Trainer<float> trainer(net, *optimizer, data.train, data.test, trainer_options);
+
+  std::cout << "network: " << net_options.input_size;
+  for (auto h : s.hidden) std::cout << "-" << h;
+  std::cout << "-10 " << s.activation << ", init " << s.init << ", " << optimizer->name() << " lr "
+            << optimizer->learning_rate() << ", batch " << s.batch << ", " << s.threads << " thread(s)\n";
+
+  ProgressBar bar(s.epochs);
+  trainer.on_iteration([&](auto done, auto total, double loss) { bar.update(done, total, loss); });
+  trainer.on_epoch_end([&](const scratchnet::EpochRecord& e, const scratchnet::History&) {
+    bar.clear();
+    std::printf("epoch %2d/%d  loss %.4f  train acc %.4f  test acc %.4f  %.2f s  %.0f samples/s\n",
+                e.epoch, s.epochs, e.mean_loss, e.train_accuracy, e.test_accuracy, e.train_seconds,
+                static_cast<double>(e.samples) / e.train_seconds);
+    std::fflush(stdout);
+    bar.epoch_started(e.epoch + 1);
+    return true;
+  });
+  const scratchnet::History history = trainer.train();
+
+  if (!s.save.empty()) {
+    net.save(s.save);
+    std::cout << "model saved to " << s.save << "\n";
+  }
+  if (!s.history.empty()) history.write_csv(s.history);
+  if (!s.plot.empty()) {
+    const std::string csv = s.history.empty() ? s.plot + ".csv" : s.history;
+    if (s.history.empty()) history.write_csv(csv);
+    if (examples::plot("training_curves.gp", {{"history", csv}, {"out", s.plot}})) {
+      std::cout << "figure written to " << s.plot << "\n";
+    }
+  }
+  examples::print_test_report(net, data.test);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Train a fully connected network on MNIST-format data (scratchnet)", "mnist_train"};
+  Settings settings;
+  add_flags(app, settings);
+  return examples::run(app, argc, argv, [&] { return train(settings); });
+}
