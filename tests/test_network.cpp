@@ -35,7 +35,9 @@ Batch random_batch(Index rows, Index cols, int classes, std::uint64_t seed) {
   scratchnet::Rng rng(seed);
   Batch b{Mat(rows, cols), Labels(rows)};
   rng.fill_normal(b.x, 1.0);
-  for (Index i = 0; i < rows; ++i) b.labels(i) = static_cast<int>(rng.below(classes));
+  for (Index i = 0; i < rows; ++i) {
+    b.labels(i) = static_cast<int>(rng.below(static_cast<std::uint64_t>(classes)));
+  }
   return b;
 }
 

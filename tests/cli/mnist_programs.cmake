@@ -1,0 +1,68 @@
+# ctest driver for mnist_train and mnist_predict on a few hundred Fashion-MNIST
+# images: a run that saves a model, the same accuracy from the saved model,
+# and one-line errors with exit code 2 for bad input.
+#   cmake -DTRAIN=... -DPREDICT=... -DDATA=... -DWORK=... -P mnist_programs.cmake
+file(REMOVE_RECURSE ${WORK})
+file(MAKE_DIRECTORY ${WORK})
+
+function(run_program out_var expected_code)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT code STREQUAL expected_code)
+    message(FATAL_ERROR "expected exit code ${expected_code}, got ${code}: ${ARGN}\n${out}\n${err}")
+  endif()
+  set(${out_var} "${out}" PARENT_SCOPE)
+  set(${out_var}_stderr "${err}" PARENT_SCOPE)
+endfunction()
+
+function(last_line text out_var)
+  string(STRIP "${text}" text)
+  string(REGEX REPLACE ".*\n" "" line "${text}")
+  set(${out_var} "${line}" PARENT_SCOPE)
+endfunction()
+
+set(tiny --data ${DATA} --limit-train 300 --limit-test 200 --hidden 32,32)
+run_program(trained 0 ${TRAIN} ${tiny} --epochs 2 --batch 50 --save ${WORK}/model.bin
+            --history ${WORK}/history.csv)
+last_line("${trained}" train_line)
+if(NOT train_line MATCHES "^test accuracy: 0\\.[0-9][0-9][0-9][0-9]$")
+  message(FATAL_ERROR "mnist_train's last line is '${train_line}'")
+endif()
+foreach(expected "train 300 images" "test  200 images" "epoch  2/2" "confusion matrix")
+  string(FIND "${trained}" "${expected}" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "mnist_train did not print '${expected}':\n${trained}")
+  endif()
+endforeach()
+file(STRINGS ${WORK}/history.csv history)
+list(LENGTH history rows)
+if(NOT rows EQUAL 3)
+  message(FATAL_ERROR "history.csv has ${rows} lines, expected a header and 2 epochs")
+endif()
+
+# The saved model gives the very accuracy the trained one reported.
+run_program(predicted 0 ${PREDICT} --model ${WORK}/model.bin --data ${DATA} --limit-test 200)
+last_line("${predicted}" predict_line)
+if(NOT predict_line STREQUAL train_line)
+  message(FATAL_ERROR "mnist_predict says '${predict_line}', mnist_train said '${train_line}'")
+endif()
+
+# Bad input: one line on stderr naming the problem, exit code 2.
+file(WRITE ${WORK}/broken.bin "not a model")
+foreach(case
+    "--no-such-flag|${TRAIN};--no-such-flag"
+    "/no/such/folder|${TRAIN};--data;/no/such/folder"
+    "weight_init|${TRAIN};${tiny};--init;glorot"
+    "optimizer|${TRAIN};${tiny};--optimizer;adamw"
+    "dropout_ratio|${TRAIN};${tiny};--dropout;1.5"
+    "batch_size|${TRAIN};${tiny};--batch;1000"
+    "broken.bin|${PREDICT};--model;${WORK}/broken.bin;--data;${DATA}")
+  string(REPLACE "|" ";" parts "${case}")
+  list(POP_FRONT parts expected)
+  run_program(ignored 2 ${parts})
+  string(STRIP "${ignored_stderr}" message)
+  string(FIND "${message}" "\n" newline)
+  string(FIND "${message}" "${expected}" named)
+  if(NOT newline EQUAL -1 OR named EQUAL -1)
+    message(FATAL_ERROR "expected one line naming '${expected}', got:\n${ignored_stderr}")
+  endif()
+endforeach()
