@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <Eigen/Core>
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <scratchnet/scratchnet.hpp>
@@ -29,8 +31,16 @@ struct Settings {
   std::uint64_t seed = 0;
   int threads = 1;
   scratchnet::Index limit_train = 0, limit_test = 0;
-  std::string save, history, plot;
+  std::string save, history, plot, checkpoint;
+  bool resume = false;
 };
+
+// Ctrl-C asks the trainer to stop after the current batch; a second Ctrl-C
+// ends the program at once.
+std::atomic<bool> stop_requested{false};
+extern "C" void request_stop(int) {
+  if (stop_requested.exchange(true)) std::_Exit(130);
+}
 
 void add_flags(CLI::App& app, Settings& s) {
   app.add_option("--data", s.data_dir, "folder with the four MNIST IDX files (.gz or raw); default $MNIST_DIR, else Fashion-MNIST")
@@ -52,6 +62,10 @@ void add_flags(CLI::App& app, Settings& s) {
   app.add_option("--save", s.save, "write the trained model to FILE");
   app.add_option("--history", s.history, "write per-epoch loss, accuracies and seconds to FILE.csv");
   app.add_option("--plot", s.plot, "draw loss and accuracy curves to FILE.png (needs gnuplot)");
+  app.add_option("--checkpoint", s.checkpoint,
+                 "write FILE after every epoch and on Ctrl-C: model, optimizer, random state, progress");
+  app.add_flag("--resume", s.resume, "start from the --checkpoint FILE and train on up to --epochs")
+      ->needs("--checkpoint");
 }
 
 // A one-line progress bar on a terminal; nothing when output is redirected,
@@ -106,7 +120,15 @@ int train(const Settings& s) {
   trainer_options.epochs = s.epochs;
   trainer_options.batch_size = s.batch;
   trainer_options.seed = s.seed;
+  trainer_options.checkpoint_path = s.checkpoint;
+  trainer_options.stop_request = &stop_requested;
   scratchnet::Trainer<float> trainer(net, *optimizer, data.train, data.test, trainer_options);
+  if (s.resume) {
+    trainer.resume(s.checkpoint);
+    std::cout << "resumed from " << s.checkpoint << " after epoch "
+              << trainer.progress().epochs_done << ", batch " << trainer.progress().iterations_done
+              << "\n";
+  }
 
   std::cout << "network: " << net_options.input_size;
   for (auto h : s.hidden) std::cout << "-" << h;
@@ -114,6 +136,7 @@ int train(const Settings& s) {
             << optimizer->learning_rate() << ", batch " << s.batch << ", " << s.threads << " thread(s)\n";
 
   ProgressBar bar(s.epochs);
+  bar.epoch_started(trainer.progress().epochs_done + 1);
   trainer.on_iteration([&](auto done, auto total, double loss) { bar.update(done, total, loss); });
   trainer.on_epoch_end([&](const scratchnet::EpochRecord& e, const scratchnet::History&) {
     bar.clear();
@@ -124,7 +147,21 @@ int train(const Settings& s) {
     bar.epoch_started(e.epoch + 1);
     return true;
   });
+  std::signal(SIGINT, request_stop);
   const scratchnet::History history = trainer.train();
+  std::signal(SIGINT, SIG_DFL);
+  if (trainer.stopped()) {
+    bar.clear();
+    const auto& p = trainer.progress();
+    std::cout << "interrupted in epoch " << p.epochs_done + 1 << " after batch " << p.iterations_done;
+    if (s.checkpoint.empty()) {
+      std::cout << "; nothing saved (no --checkpoint FILE was given)\n";
+    } else {
+      std::cout << "; checkpoint written to " << s.checkpoint
+                << "\nto go on, run the same command with --resume\n";
+    }
+    return 130;
+  }
 
   if (!s.save.empty()) {
     net.save(s.save);

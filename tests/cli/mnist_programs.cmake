@@ -46,6 +46,30 @@ if(NOT predict_line STREQUAL train_line)
   message(FATAL_ERROR "mnist_predict says '${predict_line}', mnist_train said '${train_line}'")
 endif()
 
+# Two epochs, then resumed to four from the checkpoint: the same model bytes
+# as four epochs in one run.
+set(small ${tiny} --dropout 0.1 --batchnorm)
+run_program(ignored 0 ${TRAIN} ${small} --epochs 4 --save ${WORK}/straight.bin)
+run_program(ignored 0 ${TRAIN} ${small} --epochs 2 --checkpoint ${WORK}/run.ckpt)
+run_program(resumed 0 ${TRAIN} ${small} --epochs 4 --checkpoint ${WORK}/run.ckpt --resume
+            --save ${WORK}/resumed.bin)
+string(FIND "${resumed}" "resumed from" at)
+file(SHA256 ${WORK}/straight.bin straight_hash)
+file(SHA256 ${WORK}/resumed.bin resumed_hash)
+if(at EQUAL -1 OR NOT straight_hash STREQUAL resumed_hash)
+  message(FATAL_ERROR "a resumed run saved other bytes than a straight one:\n${resumed}")
+endif()
+
+# Ctrl-C: the current batch finishes, the checkpoint is written, exit code 130,
+# and the message says how to go on.
+execute_process(COMMAND timeout --preserve-status -s INT 3 ${TRAIN} --data ${DATA} --limit-train 20000
+                  --limit-test 100 --epochs 1000 --checkpoint ${WORK}/interrupted.ckpt
+                RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+string(FIND "${out}" "--resume" advice)
+if(NOT code EQUAL 130 OR advice EQUAL -1 OR NOT EXISTS ${WORK}/interrupted.ckpt)
+  message(FATAL_ERROR "SIGINT: exit code ${code}, expected 130 and a checkpoint:\n${out}\n${err}")
+endif()
+
 # Bad input: one line on stderr naming the problem, exit code 2.
 file(WRITE ${WORK}/broken.bin "not a model")
 foreach(case

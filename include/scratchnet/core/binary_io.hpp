@@ -287,6 +287,51 @@ class BinaryReader {
   std::string path_;
 };
 
+// What model files and checkpoints share: 8 magic bytes, a u32 version, the
+// body, and a CRC-32 of everything before it.
+struct FileEnvelope {
+  std::array<unsigned char, 8> magic;
+  std::uint32_t version;
+  std::string kind;  // "model", "checkpoint": names the file in messages
+};
+
+// Checks the magic, then the version, then the checksum, in that order, and
+// returns a reader over the body (after the version, before the CRC).
+inline BinaryReader open_envelope(const Bytes& bytes, const std::string& path,
+                                  const FileEnvelope& envelope, std::size_t min_size) {
+  const auto refuse = [&](const std::string& why) { detail::fail_file(path, why); };
+  if (bytes.size() < min_size) {
+    refuse("too short to be a " + envelope.kind + " file (" + std::to_string(bytes.size()) +
+           " bytes; a " + envelope.kind + " file has at least " + std::to_string(min_size) + ")");
+  }
+  if (!std::equal(envelope.magic.begin(), envelope.magic.end(), bytes.begin())) {
+    refuse("not a scratchnet " + envelope.kind + " file (it does not start with \"" +
+           std::string(envelope.magic.begin(), envelope.magic.end()) + "\")");
+  }
+  BinaryReader in(bytes.data(), bytes.size() - 4, path);
+  in.raw(envelope.magic.size(), "magic");
+  const std::uint32_t version = in.u32("format version");
+  if (version != envelope.version) {
+    refuse("unsupported " + envelope.kind + " format version " + std::to_string(version) +
+           " (this scratchnet reads version " + std::to_string(envelope.version) + ")");
+  }
+  BinaryReader crc_field(bytes.data() + bytes.size() - 4, 4, path);
+  const std::uint32_t stored = crc_field.u32("checksum");
+  const std::uint32_t computed = crc32(bytes.data(), bytes.size() - 4);
+  if (stored != computed) {
+    char numbers[64];
+    std::snprintf(numbers, sizeof numbers, " (stored 0x%08x, computed 0x%08x)", stored, computed);
+    refuse("corrupted: checksum mismatch" + std::string(numbers));
+  }
+  return in;
+}
+
+// Starts a file of that envelope; finish it with crc32_of_all().
+inline void begin_envelope(BinaryWriter& out, const FileEnvelope& envelope) {
+  out.raw(envelope.magic.data(), envelope.magic.size());
+  out.u32(envelope.version);
+}
+
 // The whole file. Throws ModelFormatError "<path>: cannot open: <reason>",
 // or "<path>: too large ..." (before reading anything) when it holds more
 // than max_size bytes; kind names the expected file in that message.

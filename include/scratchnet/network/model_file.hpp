@@ -25,8 +25,7 @@
 namespace scratchnet {
 namespace detail::model_file {
 
-inline constexpr std::array<unsigned char, 8> kMagic = {'S', 'C', 'R', 'N', 'M', 'O', 'D', 'L'};
-inline constexpr std::uint32_t kVersion = 1;
+inline const FileEnvelope kEnvelope{{'S', 'C', 'R', 'N', 'M', 'O', 'D', 'L'}, 1, "model"};
 inline constexpr std::uint64_t kMaxBytes = std::uint64_t{1} << 31;  // 2 GiB
 // Magic, version, scalar type; the options with no hidden layer; the two
 // counts; the CRC.
@@ -197,6 +196,16 @@ void read_matrices(BinaryReader& in, const List& list, const std::string& kind) 
 
 template <typename T>
 void MultiLayerNet<T>::save(const std::string& path) const {
+  write_file_atomically(path, to_bytes(path));
+}
+
+template <typename T>
+MultiLayerNet<T> MultiLayerNet<T>::load(const std::string& path) {
+  return from_bytes(read_whole_file(path, detail::model_file::kMaxBytes, "model file"), path);
+}
+
+template <typename T>
+std::vector<unsigned char> MultiLayerNet<T>::to_bytes(const std::string& path) const {
   namespace mf = detail::model_file;
   std::size_t values = 0;
   for (const Param<T>& p : params_) values += static_cast<std::size_t>(p.value->size());
@@ -205,8 +214,7 @@ void MultiLayerNet<T>::save(const std::string& path) const {
   BinaryWriter out;
   out.reserve(mf::kMinBytes + 8 * options_.hidden_sizes.size() +
               (params_.size() + buffers_.size()) * 40 + values * sizeof(T));
-  out.raw(mf::kMagic.data(), mf::kMagic.size());
-  out.u32(mf::kVersion);
+  begin_envelope(out, mf::kEnvelope);
   out.u32(static_cast<std::uint32_t>(sizeof(T)));
   mf::write_options(out, options_);
   out.u32(static_cast<std::uint32_t>(params_.size()));
@@ -225,38 +233,16 @@ void MultiLayerNet<T>::save(const std::string& path) const {
                              " bytes, more than the " + std::to_string(mf::kMaxBytes) +
                              " a model file may hold");
   }
-  write_file_atomically(path, out.bytes());
+  return out.take();
 }
 
 template <typename T>
-MultiLayerNet<T> MultiLayerNet<T>::load(const std::string& path) {
+MultiLayerNet<T> MultiLayerNet<T>::from_bytes(const std::vector<unsigned char>& bytes,
+                                              const std::string& path) {
   namespace mf = detail::model_file;
-  const Bytes bytes = read_whole_file(path, mf::kMaxBytes, "model file");
   const auto refuse = [&](const std::string& why) { detail::fail_file(path, why); };
 
-  if (bytes.size() < mf::kMinBytes) {
-    refuse("too short to be a model file (" + std::to_string(bytes.size()) +
-           " bytes; a model file has at least " + std::to_string(mf::kMinBytes) + ")");
-  }
-  if (!std::equal(mf::kMagic.begin(), mf::kMagic.end(), bytes.begin())) {
-    refuse("not a scratchnet model file (it does not start with \"SCRNMODL\")");
-  }
-  // Everything but the CRC at the end.
-  BinaryReader in(bytes.data(), bytes.size() - 4, path);
-  in.raw(mf::kMagic.size(), "magic");
-  const std::uint32_t version = in.u32("format version");
-  if (version != mf::kVersion) {
-    refuse("unsupported model format version " + std::to_string(version) +
-           " (this scratchnet reads version " + std::to_string(mf::kVersion) + ")");
-  }
-  BinaryReader crc_field(bytes.data() + bytes.size() - 4, 4, path);
-  const std::uint32_t stored = crc_field.u32("checksum");
-  const std::uint32_t computed = crc32(bytes.data(), bytes.size() - 4);
-  if (stored != computed) {
-    char numbers[64];
-    std::snprintf(numbers, sizeof numbers, " (stored 0x%08x, computed 0x%08x)", stored, computed);
-    refuse("corrupted: checksum mismatch" + std::string(numbers));
-  }
+  BinaryReader in = open_envelope(bytes, path, mf::kEnvelope, mf::kMinBytes);
   const std::uint32_t scalar = in.u32("scalar type");
   if (scalar != 4 && scalar != 8) {
     refuse("invalid scalar type " + std::to_string(scalar) + " (4 = float, 8 = double)");

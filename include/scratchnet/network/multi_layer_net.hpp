@@ -134,6 +134,11 @@ class MultiLayerNet {
   // (docs/model-format.md). Defined in network/model_file.hpp.
   void save(const std::string& path) const;
   static MultiLayerNet load(const std::string& path);
+  // The same bytes in memory (checkpoints embed them); path only names the
+  // source in error messages.
+  std::vector<unsigned char> to_bytes(const std::string& path = "model") const;
+  static MultiLayerNet from_bytes(const std::vector<unsigned char>& bytes,
+                                  const std::string& path = "model");
 
   SoftmaxWithLoss<T>& loss_layer() { return loss_layer_; }
   // The generator behind initialisation and dropout masks (checkpoints save it).

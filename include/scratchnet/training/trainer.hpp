@@ -6,6 +6,8 @@
 //   book:              each batch drawn with replacement, as the book does.
 #pragma once
 
+#include <atomic>
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -20,6 +22,7 @@
 #include "scratchnet/data/dataset.hpp"
 #include "scratchnet/network/multi_layer_net.hpp"
 #include "scratchnet/optimizers/optimizer.hpp"
+#include "scratchnet/training/checkpoint.hpp"
 #include "scratchnet/training/history.hpp"
 
 namespace scratchnet {
@@ -34,6 +37,12 @@ struct TrainerOptions {
   // evaluate_sample_num_per_epoch); 0 = all of them.
   Index evaluate_samples = 0;
   std::uint64_t seed = 0;  // of the batch order
+  // When set, a checkpoint is written to this file every checkpoint_every
+  // epochs and when training stops on request.
+  std::string checkpoint_path;
+  int checkpoint_every = 1;
+  // Set (for example from a SIGINT handler) to stop after the current batch.
+  const std::atomic<bool>* stop_request = nullptr;
 };
 
 template <typename T>
@@ -57,6 +66,8 @@ class Trainer {
             std::to_string(options.batch_size) + " is larger than the " +
                 std::to_string(train.size()) + " training samples");
     require(options.evaluate_samples >= 0, "evaluate_samples", "must be >= 0");
+    require(options.checkpoint_every > 0, "checkpoint_every",
+            "must be positive, got " + std::to_string(options.checkpoint_every));
     require(train.features() == net.options().input_size, "train data",
             "has " + std::to_string(train.features()) + " features but the network's input_size is " +
                 std::to_string(net.options().input_size));
@@ -69,21 +80,86 @@ class Trainer {
 
   Index iterations_per_epoch() const { return train_.size() / options_.batch_size; }
 
-  // Runs the epochs (or until a callback says stop). Throws TrainingDiverged
-  // at the first NaN or infinite loss.
+  // Runs the epochs up to options.epochs, or until a callback says stop, or
+  // until a stop is requested (then stopped() is true and a checkpoint is
+  // written when a path is set). Throws TrainingDiverged at the first NaN or
+  // infinite loss. Called after resume(), it goes on from the checkpoint.
   History train() {
     const FlushDenormalsScope flush_denormals;
-    History history;
-    history.loss.reserve(static_cast<std::size_t>(options_.epochs * iterations_per_epoch()));
-    for (int epoch = 1; epoch <= options_.epochs; ++epoch) {
-      EpochRecord record = train_epoch(epoch, history);
-      evaluate(record);
-      history.epochs.push_back(record);
+    stopped_ = false;
+    history_.loss.reserve(static_cast<std::size_t>(options_.epochs * iterations_per_epoch()));
+    while (progress_.epochs_done < options_.epochs) {
+      if (!run_batches()) {
+        stopped_ = true;
+        if (!options_.checkpoint_path.empty()) save_checkpoint(options_.checkpoint_path);
+        break;
+      }
+      const EpochRecord record = finish_epoch();
+      if (!options_.checkpoint_path.empty() &&
+          progress_.epochs_done % options_.checkpoint_every == 0) {
+        save_checkpoint(options_.checkpoint_path);
+      }
       bool go_on = true;
-      for (auto& callback : epoch_callbacks_) go_on = callback(record, history) && go_on;
+      for (auto& callback : epoch_callbacks_) go_on = callback(record, history_) && go_on;
       if (!go_on) break;
     }
-    return history;
+    return history_;
+  }
+
+  // True when the last train() ended on a stop request.
+  bool stopped() const { return stopped_; }
+  const TrainerProgress& progress() const { return progress_; }
+
+  void save_checkpoint(const std::string& path) const {
+    Checkpoint<T> c;
+    c.model = net_.to_bytes(path);
+    c.optimizer_name = optimizer_.name();
+    c.optimizer = optimizer_.state();
+    c.net_rng = net_.rng().snapshot();
+    c.batch_rng = rng_.snapshot();
+    c.progress = progress_;
+    c.history = history_;
+    scratchnet::save_checkpoint(path, c);
+  }
+
+  // Restores the network, optimizer, generators, progress and history from a
+  // checkpoint made by a Trainer of the same network, optimizer and data.
+  void resume(const std::string& path) {
+    Checkpoint<T> c = load_checkpoint<T>(path);
+    MultiLayerNet<T> saved = MultiLayerNet<T>::from_bytes(c.model, path);
+    const auto refuse = [&](const std::string& why) { throw ModelFormatError(path + ": " + why); };
+    if (saved.params().size() != net_.params().size()) refuse("holds a network of another architecture");
+    for (std::size_t i = 0; i < saved.params().size(); ++i) {
+      const Param<T>& a = saved.params()[i];
+      const Param<T>& b = net_.params()[i];
+      if (a.name != b.name || a.value->rows() != b.value->rows() || a.value->cols() != b.value->cols()) {
+        refuse("holds a network of another architecture (" + a.name + " differs)");
+      }
+    }
+    if (c.optimizer_name != optimizer_.name()) {
+      refuse("was made with the " + c.optimizer_name + " optimizer, not " + optimizer_.name());
+    }
+    const TrainerProgress& p = c.progress;
+    const bool order_fits =
+        p.iterations_done == 0 ||
+        (static_cast<Index>(p.order.size()) >= (p.iterations_done + 1) * options_.batch_size &&
+         std::all_of(p.order.begin(), p.order.end(),
+                     [&](Index i) { return i >= 0 && i < train_.size(); }));
+    if (p.epochs_done < 0 || p.iterations_done < 0 || p.iterations_done >= iterations_per_epoch() ||
+        !order_fits) {
+      refuse("its progress does not fit this training data and batch size");
+    }
+    for (std::size_t i = 0; i < saved.params().size(); ++i) {
+      *net_.params()[i].value = *saved.params()[i].value;
+    }
+    for (std::size_t i = 0; i < saved.buffers().size(); ++i) {
+      *net_.buffers()[i].value = *saved.buffers()[i].value;
+    }
+    net_.rng().restore(c.net_rng);
+    rng_.restore(c.batch_rng);
+    optimizer_.set_state(c.optimizer);
+    progress_ = std::move(c.progress);
+    history_ = std::move(c.history);
   }
 
  private:
@@ -93,31 +169,55 @@ class Trainer {
     return std::chrono::duration<double>(Clock::now() - start).count();
   }
 
-  EpochRecord train_epoch(int epoch, History& history) {
-    const auto start = Clock::now();
+  // The batches of the epoch under way, from where it stands. Returns false
+  // when a stop was requested.
+  bool run_batches() {
     const Index iterations = iterations_per_epoch();
     const Index batch = options_.batch_size;
-    if (options_.sampling == Sampling::shuffle) {
-      order_ = detail::random_permutation(train_.size(), rng_);
-    } else {
-      order_.resize(static_cast<std::size_t>(iterations * batch));
-      for (Index& i : order_) i = static_cast<Index>(rng_.below(static_cast<std::uint64_t>(train_.size())));
+    if (progress_.iterations_done == 0) {
+      progress_.loss_sum = 0;
+      progress_.seconds = 0;
+      if (options_.sampling == Sampling::shuffle) {
+        progress_.order = detail::random_permutation(train_.size(), rng_);
+      } else {
+        progress_.order.resize(static_cast<std::size_t>(iterations * batch));
+        for (Index& i : progress_.order) {
+          i = static_cast<Index>(rng_.below(static_cast<std::uint64_t>(train_.size())));
+        }
+      }
     }
-    double loss_sum = 0;
-    for (Index it = 0; it < iterations; ++it) {
-      gather_rows(train_, order_, it * batch, batch, x_batch_, labels_batch_);
+    const auto start = Clock::now();
+    const int epoch = progress_.epochs_done + 1;
+    while (progress_.iterations_done < iterations) {
+      const Index it = progress_.iterations_done;
+      gather_rows(train_, progress_.order, it * batch, batch, x_batch_, labels_batch_);
       const double loss = static_cast<double>(net_.gradient(x_batch_, labels_batch_));
       if (!std::isfinite(loss)) diverged(epoch, it, loss);
       optimizer_.update(net_.params());
-      history.loss.push_back(loss);
-      loss_sum += loss;
+      history_.loss.push_back(loss);
+      progress_.loss_sum += loss;
+      progress_.iterations_done = it + 1;
       if (iteration_callback_) iteration_callback_(it + 1, iterations, loss);
+      if (options_.stop_request != nullptr && options_.stop_request->load()) {
+        progress_.seconds += seconds_since(start);
+        return false;
+      }
     }
+    progress_.seconds += seconds_since(start);
+    return true;
+  }
+
+  EpochRecord finish_epoch() {
+    const Index iterations = iterations_per_epoch();
     EpochRecord record;
-    record.epoch = epoch;
-    record.mean_loss = loss_sum / static_cast<double>(iterations);
-    record.samples = static_cast<long long>(iterations * batch);
-    record.train_seconds = seconds_since(start);
+    record.epoch = progress_.epochs_done + 1;
+    record.mean_loss = progress_.loss_sum / static_cast<double>(iterations);
+    record.samples = static_cast<long long>(iterations * options_.batch_size);
+    record.train_seconds = progress_.seconds;
+    evaluate(record);
+    history_.epochs.push_back(record);
+    progress_.epochs_done = record.epoch;
+    progress_.iterations_done = 0;
     return record;
   }
 
@@ -148,7 +248,9 @@ class Trainer {
   const Dataset<T>& test_;
   TrainerOptions options_;
   Rng rng_;
-  std::vector<Index> order_;
+  TrainerProgress progress_;
+  History history_;
+  bool stopped_ = false;
   Matrix<T> x_batch_;
   Labels labels_batch_;
   std::vector<EpochCallback> epoch_callbacks_;

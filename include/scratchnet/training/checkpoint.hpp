@@ -1,0 +1,154 @@
+// A checkpoint: everything a Trainer needs to go on exactly where it stopped.
+// The model (a whole model file image), the optimizer's state, both random
+// generators (dropout masks and batch order), how far training got, down to
+// the batch within an epoch, and the History so far. Written atomically.
+//
+// Layout (little-endian): "SCRNCKPT", u32 version, u32 scalar size, u64 + model
+// bytes, optimizer name, i64 step, u32 count + (key, matrix) each, the two
+// generator states, i64 epochs done, i64 iterations done in the current
+// epoch, u64 count + i64 each of its batch order, f64 loss sum, f64 seconds,
+// the history (u64 count + f64 losses, u64 count + 7 fields per epoch), CRC-32.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "scratchnet/core/binary_io.hpp"
+#include "scratchnet/core/rng.hpp"
+#include "scratchnet/optimizers/optimizer.hpp"
+#include "scratchnet/training/history.hpp"
+
+namespace scratchnet {
+
+// Where training is: whole epochs done, batches done in the epoch under way
+// and that epoch's batch order, loss sum and seconds so far.
+struct TrainerProgress {
+  int epochs_done = 0;
+  Index iterations_done = 0;
+  std::vector<Index> order;
+  double loss_sum = 0;
+  double seconds = 0;
+};
+
+template <typename T>
+struct Checkpoint {
+  std::vector<unsigned char> model;
+  std::string optimizer_name;
+  OptimizerState<T> optimizer;
+  Rng::Snapshot net_rng{};
+  Rng::Snapshot batch_rng{};
+  TrainerProgress progress;
+  History history;
+};
+
+namespace detail::checkpoint_file {
+
+inline const FileEnvelope kEnvelope{{'S', 'C', 'R', 'N', 'C', 'K', 'P', 'T'}, 1, "checkpoint"};
+inline constexpr std::uint64_t kMaxBytes = std::uint64_t{1} << 32;
+
+inline void write_rng(BinaryWriter& out, const Rng::Snapshot& s) {
+  for (std::uint64_t word : s.words) out.u64(word);
+  out.u8(s.spare_normal_valid ? 1 : 0);
+  out.f64(s.spare_normal);
+}
+
+inline Rng::Snapshot read_rng(BinaryReader& in) {
+  Rng::Snapshot s{};
+  for (std::uint64_t& word : s.words) word = in.u64("random generator state");
+  s.spare_normal_valid = in.boolean("random generator state");
+  s.spare_normal = in.f64("random generator state");
+  return s;
+}
+
+}  // namespace detail::checkpoint_file
+
+template <typename T>
+void save_checkpoint(const std::string& path, const Checkpoint<T>& c) {
+  namespace cf = detail::checkpoint_file;
+  BinaryWriter out;
+  begin_envelope(out, cf::kEnvelope);
+  out.u32(static_cast<std::uint32_t>(sizeof(T)));
+  out.u64(c.model.size());
+  out.raw(c.model.data(), c.model.size());
+  out.string(c.optimizer_name);
+  out.i64(c.optimizer.step);
+  out.u32(static_cast<std::uint32_t>(c.optimizer.tensors.size()));
+  for (const auto& [key, tensor] : c.optimizer.tensors) {
+    out.string(key);
+    out.matrix(tensor);
+  }
+  cf::write_rng(out, c.net_rng);
+  cf::write_rng(out, c.batch_rng);
+  out.i64(c.progress.epochs_done);
+  out.i64(c.progress.iterations_done);
+  out.u64(c.progress.order.size());
+  for (Index i : c.progress.order) out.i64(i);
+  out.f64(c.progress.loss_sum);
+  out.f64(c.progress.seconds);
+  out.u64(c.history.loss.size());
+  for (double loss : c.history.loss) out.f64(loss);
+  out.u64(c.history.epochs.size());
+  for (const EpochRecord& e : c.history.epochs) {
+    out.i64(e.epoch);
+    for (double v : {e.mean_loss, e.train_accuracy, e.test_accuracy, e.train_seconds, e.eval_seconds}) {
+      out.f64(v);
+    }
+    out.i64(e.samples);
+  }
+  out.crc32_of_all();
+  write_file_atomically(path, out.bytes());
+}
+
+// Throws ModelFormatError naming the file and the fault.
+template <typename T>
+Checkpoint<T> load_checkpoint(const std::string& path) {
+  namespace cf = detail::checkpoint_file;
+  const Bytes bytes = read_whole_file(path, cf::kMaxBytes, "checkpoint");
+  BinaryReader in = open_envelope(bytes, path, cf::kEnvelope, 8 + 4 + 4 + 4);
+  const std::uint32_t scalar = in.u32("scalar type");
+  if (scalar != sizeof(T)) {
+    in.fail("holds parameters of " + std::to_string(scalar) + " bytes, training uses " +
+            std::to_string(sizeof(T)));
+  }
+  Checkpoint<T> c;
+  const std::uint64_t model_size = in.u64("model size");
+  in.need(model_size, "model");
+  const unsigned char* model = in.raw(static_cast<std::size_t>(model_size), "model");
+  c.model.assign(model, model + model_size);
+  c.optimizer_name = in.string("optimizer name");
+  c.optimizer.step = in.i64("optimizer step");
+  const std::uint32_t tensors = in.u32("optimizer tensor count");
+  for (std::uint32_t i = 0; i < tensors; ++i) {
+    const std::string key = in.string("optimizer tensor name");
+    in.matrix(c.optimizer.tensors[key], "optimizer tensor " + key);
+  }
+  c.net_rng = cf::read_rng(in);
+  c.batch_rng = cf::read_rng(in);
+  c.progress.epochs_done = static_cast<int>(in.i64("epochs done"));
+  c.progress.iterations_done = in.i64("iterations done");
+  const std::uint64_t order = in.u64("batch order length");
+  in.need_items(order, 8, "batch order");
+  c.progress.order.resize(static_cast<std::size_t>(order));
+  for (Index& i : c.progress.order) i = in.i64("batch order");
+  c.progress.loss_sum = in.f64("loss sum");
+  c.progress.seconds = in.f64("seconds");
+  const std::uint64_t losses = in.u64("loss count");
+  in.need_items(losses, 8, "losses");
+  c.history.loss.resize(static_cast<std::size_t>(losses));
+  for (double& loss : c.history.loss) loss = in.f64("loss");
+  const std::uint64_t epochs = in.u64("epoch count");
+  in.need_items(epochs, 7 * 8, "epoch records");
+  c.history.epochs.resize(static_cast<std::size_t>(epochs));
+  for (EpochRecord& e : c.history.epochs) {
+    e.epoch = static_cast<int>(in.i64("epoch"));
+    for (double* v : {&e.mean_loss, &e.train_accuracy, &e.test_accuracy, &e.train_seconds,
+                      &e.eval_seconds}) {
+      *v = in.f64("epoch record");
+    }
+    e.samples = in.i64("epoch samples");
+  }
+  if (in.remaining() != 0) in.fail(std::to_string(in.remaining()) + " trailing bytes");
+  return c;
+}
+
+}  // namespace scratchnet

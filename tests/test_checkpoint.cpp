@@ -1,0 +1,204 @@
+// Checkpoints: resuming gives bit-identical parameters to an uninterrupted
+// run, at an epoch boundary and in the middle of an epoch; a mismatched or
+// broken checkpoint is refused; a model file survives SIGKILL during saves.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "scratchnet/optimizers/optimizers.hpp"
+#include "scratchnet/training/trainer.hpp"
+
+namespace fs = std::filesystem;
+using scratchnet::Dataset;
+using scratchnet::Index;
+
+namespace {
+
+struct TempDir {
+  fs::path path;
+  TempDir() : path(fs::temp_directory_path() / ("scratchnet_ckpt_" + std::to_string(::getpid()))) {
+    fs::create_directories(path);
+  }
+  ~TempDir() { fs::remove_all(path); }
+  std::string file(const std::string& name) const { return (path / name).string(); }
+};
+
+Dataset<float> noisy_classes(Index n, std::uint64_t seed) {
+  scratchnet::Rng rng(seed);
+  Dataset<float> d{scratchnet::Matrix<float>(n, 8), scratchnet::Labels(n)};
+  for (Index i = 0; i < n; ++i) {
+    d.labels(i) = static_cast<int>(rng.below(4));
+    for (Index j = 0; j < 8; ++j) {
+      d.x(i, j) = static_cast<float>(rng.normal() + (j % 4 == d.labels(i) ? 1.5 : 0.0));
+    }
+  }
+  return d;
+}
+
+// Batch norm, dropout and Adam: every kind of state a checkpoint must carry.
+scratchnet::MultiLayerNetOptions stateful_net() {
+  scratchnet::MultiLayerNetOptions o;
+  o.input_size = 8;
+  o.hidden_sizes = {12, 12};
+  o.output_size = 4;
+  o.use_batchnorm = true;
+  o.dropout_ratio = 0.2;
+  o.seed = 5;
+  return o;
+}
+
+scratchnet::TrainerOptions four_epochs() {
+  scratchnet::TrainerOptions o;
+  o.epochs = 4;
+  o.batch_size = 16;
+  o.seed = 6;
+  return o;
+}
+
+void require_same_parameters(const scratchnet::MultiLayerNet<float>& a,
+                             const scratchnet::MultiLayerNet<float>& b) {
+  for (std::size_t i = 0; i < a.params().size(); ++i) {
+    INFO(a.params()[i].name);
+    REQUIRE(*a.params()[i].value == *b.params()[i].value);
+  }
+  for (std::size_t i = 0; i < a.buffers().size(); ++i) {
+    REQUIRE(*a.buffers()[i].value == *b.buffers()[i].value);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("Resuming from a checkpoint gives bit-identical training", "[checkpoint]") {
+  const TempDir dir;
+  const auto train = noisy_classes(200, 1), test = noisy_classes(40, 2);
+
+  scratchnet::MultiLayerNet<float> straight(stateful_net());
+  scratchnet::Adam<float> straight_adam;
+  scratchnet::Trainer<float> straight_trainer(straight, straight_adam, train, test, four_epochs());
+  const auto straight_history = straight_trainer.train();
+
+  SECTION("stopped after epoch 2") {
+    scratchnet::MultiLayerNet<float> first(stateful_net());
+    scratchnet::Adam<float> first_adam;
+    auto options = four_epochs();
+    options.epochs = 2;
+    options.checkpoint_path = dir.file("run.ckpt");
+    scratchnet::Trainer<float>(first, first_adam, train, test, options).train();
+
+    scratchnet::MultiLayerNet<float> resumed(stateful_net());
+    scratchnet::Adam<float> resumed_adam;
+    scratchnet::Trainer<float> trainer(resumed, resumed_adam, train, test, four_epochs());
+    trainer.resume(dir.file("run.ckpt"));
+    CHECK(trainer.progress().epochs_done == 2);
+    const auto history = trainer.train();
+    require_same_parameters(straight, resumed);
+    CHECK(history.loss == straight_history.loss);
+    CHECK(history.epochs.size() == 4);
+    CHECK(resumed.to_bytes() == straight.to_bytes());
+  }
+
+  SECTION("stopped by request in the middle of epoch 3") {
+    std::atomic<bool> stop{false};
+    scratchnet::MultiLayerNet<float> first(stateful_net());
+    scratchnet::Adam<float> first_adam;
+    auto options = four_epochs();
+    options.checkpoint_path = dir.file("stop.ckpt");
+    options.stop_request = &stop;
+    scratchnet::Trainer<float> interrupted(first, first_adam, train, test, options);
+    interrupted.on_iteration([&](Index done, Index, double) {
+      if (interrupted.progress().epochs_done == 2 && done == 5) stop = true;
+    });
+    interrupted.train();
+    REQUIRE(interrupted.stopped());
+    CHECK(interrupted.progress().iterations_done == 5);
+
+    scratchnet::MultiLayerNet<float> resumed(stateful_net());
+    scratchnet::Adam<float> resumed_adam;
+    scratchnet::Trainer<float> trainer(resumed, resumed_adam, train, test, four_epochs());
+    trainer.resume(dir.file("stop.ckpt"));
+    const auto history = trainer.train();
+    CHECK_FALSE(trainer.stopped());
+    require_same_parameters(straight, resumed);
+    CHECK(history.loss == straight_history.loss);
+  }
+}
+
+TEST_CASE("A checkpoint of another network, optimizer or a broken file is refused", "[checkpoint][errors]") {
+  const TempDir dir;
+  const auto train = noisy_classes(64, 3), test = noisy_classes(16, 4);
+  scratchnet::MultiLayerNet<float> net(stateful_net());
+  scratchnet::Adam<float> adam;
+  auto options = four_epochs();
+  options.epochs = 1;
+  options.checkpoint_path = dir.file("a.ckpt");
+  scratchnet::Trainer<float>(net, adam, train, test, options).train();
+
+  auto other_options = stateful_net();
+  other_options.hidden_sizes = {12, 13};
+  scratchnet::MultiLayerNet<float> other(other_options);
+  scratchnet::Trainer<float> other_trainer(other, adam, train, test, four_epochs());
+  CHECK_THROWS_WITH(other_trainer.resume(dir.file("a.ckpt")), Catch::Contains("another architecture"));
+
+  scratchnet::MultiLayerNet<float> same(stateful_net());
+  scratchnet::SGD<float> sgd;
+  scratchnet::Trainer<float> sgd_trainer(same, sgd, train, test, four_epochs());
+  CHECK_THROWS_WITH(sgd_trainer.resume(dir.file("a.ckpt")), Catch::Contains("Adam optimizer"));
+
+  std::string bytes;
+  {
+    std::ifstream in(dir.file("a.ckpt"), std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x10);
+  std::ofstream(dir.file("b.ckpt"), std::ios::binary) << bytes;
+  scratchnet::Adam<float> adam2;
+  scratchnet::Trainer<float> trainer(same, adam2, train, test, four_epochs());
+  CHECK_THROWS_AS(trainer.resume(dir.file("b.ckpt")), scratchnet::ModelFormatError);
+  CHECK_THROWS_WITH(trainer.resume(dir.file("b.ckpt")), Catch::Contains("checksum"));
+  CHECK_THROWS_WITH(trainer.resume(dir.file("missing.ckpt")), Catch::Contains("missing.ckpt"));
+}
+
+TEST_CASE("A model file killed during saves always loads", "[checkpoint][faults]") {
+  // A child saves two alternating models to one path as fast as it can; the
+  // parent kills it with SIGKILL at random moments, 200 times, and each time
+  // the file must load as one of the two models, never as a broken file.
+  const TempDir dir;
+  const std::string path = dir.file("model.bin");
+  auto options = stateful_net();
+  scratchnet::MultiLayerNet<float> even(options);
+  options.seed = 99;
+  scratchnet::MultiLayerNet<float> odd(options);
+  even.save(path);
+  const auto even_bytes = even.to_bytes(), odd_bytes = odd.to_bytes();
+
+  scratchnet::Rng rng(7);
+  int loaded = 0;
+  for (int round = 0; round < 200; ++round) {
+    const pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+      for (long i = 0;; ++i) (i % 2 == 0 ? odd : even).save(path);
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(rng.below(3000)));
+    ::kill(child, SIGKILL);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    const auto model = scratchnet::MultiLayerNet<float>::load(path);
+    const auto bytes = model.to_bytes();
+    const bool whole = bytes == even_bytes || bytes == odd_bytes;
+    if (!whole) FAIL("round " << round << ": the file loads as neither model");
+    ++loaded;
+  }
+  CHECK(loaded == 200);
+  // Killed saves leave temporary files behind, never a broken model.
+  for (const auto& entry : fs::directory_iterator(dir.path)) {
+    const std::string name = entry.path().filename().string();
+    CHECK((name == "model.bin" || name.rfind("model.bin.tmp.", 0) == 0));
+  }
+}
