@@ -11,7 +11,8 @@ int main(int argc, char** argv) {
   std::string data_dir = examples::default_data_dir();
   scratchnet::Index limit_test = 0;
   app.add_option("--model", model_path, "model file written by mnist_train --save")->required();
-  app.add_option("--data", data_dir, "folder with the MNIST IDX files; default $MNIST_DIR, else Fashion-MNIST")
+  app.add_option("--data", data_dir,
+                 "folder with the MNIST IDX files; default $MNIST_DIR, else Fashion-MNIST")
       ->capture_default_str();
   app.add_option("--limit-test", limit_test, "use only the first N test images (0 = all)");
   return examples::run(app, argc, argv, [&] {

@@ -43,27 +43,40 @@ extern "C" void request_stop(int) {
 }
 
 void add_flags(CLI::App& app, Settings& s) {
-  app.add_option("--data", s.data_dir, "folder with the four MNIST IDX files (.gz or raw); default $MNIST_DIR, else Fashion-MNIST")
+  app.add_option("--data", s.data_dir,
+                 "folder with the four MNIST IDX files (.gz or raw); default $MNIST_DIR, else "
+                 "Fashion-MNIST")
       ->capture_default_str();
-  app.add_option("--hidden", s.hidden, "hidden layer sizes, comma separated")->delimiter(',')->capture_default_str();
+  app.add_option("--hidden", s.hidden, "hidden layer sizes, comma separated")
+      ->delimiter(',')
+      ->capture_default_str();
   app.add_option("--activation", s.activation, "relu, sigmoid or tanh")->capture_default_str();
-  app.add_option("--init", s.init, "weight init: he, xavier or a standard deviation such as 0.01")->capture_default_str();
-  app.add_option("--optimizer", s.optimizer, "sgd, momentum, nesterov, adagrad, rmsprop or adam")->capture_default_str();
-  app.add_option("--lr", s.lr, "learning rate (default: the optimizer's own, e.g. 0.001 for adam, 0.01 for sgd)");
+  app.add_option("--init", s.init, "weight init: he, xavier or a standard deviation such as 0.01")
+      ->capture_default_str();
+  app.add_option("--optimizer", s.optimizer, "sgd, momentum, nesterov, adagrad, rmsprop or adam")
+      ->capture_default_str();
+  app.add_option("--lr", s.lr,
+                 "learning rate (default: the optimizer's own, e.g. 0.001 for adam, 0.01 for sgd)");
   app.add_option("--batch", s.batch, "mini-batch size")->capture_default_str();
   app.add_option("--epochs", s.epochs, "passes over the training set")->capture_default_str();
-  app.add_option("--weight-decay", s.weight_decay, "L2 weight decay lambda (0 = off)")->capture_default_str();
+  app.add_option("--weight-decay", s.weight_decay, "L2 weight decay lambda (0 = off)")
+      ->capture_default_str();
   app.add_flag("--batchnorm", s.batchnorm, "batch normalization in every hidden layer");
-  app.add_option("--dropout", s.dropout, "dropout ratio in every hidden layer (0 = off)")->capture_default_str();
-  app.add_option("--seed", s.seed, "seed of the initial weights, dropout and batch order")->capture_default_str();
-  app.add_option("--threads", s.threads, "threads for the matrix products (Eigen with OpenMP)")->capture_default_str();
+  app.add_option("--dropout", s.dropout, "dropout ratio in every hidden layer (0 = off)")
+      ->capture_default_str();
+  app.add_option("--seed", s.seed, "seed of the initial weights, dropout and batch order")
+      ->capture_default_str();
+  app.add_option("--threads", s.threads, "threads for the matrix products (Eigen with OpenMP)")
+      ->capture_default_str();
   app.add_option("--limit-train", s.limit_train, "use only the first N training images (0 = all)");
   app.add_option("--limit-test", s.limit_test, "use only the first N test images (0 = all)");
   app.add_option("--save", s.save, "write the trained model to FILE");
-  app.add_option("--history", s.history, "write per-epoch loss, accuracies and seconds to FILE.csv");
+  app.add_option("--history", s.history,
+                 "write per-epoch loss, accuracies and seconds to FILE.csv");
   app.add_option("--plot", s.plot, "draw loss and accuracy curves to FILE.png (needs gnuplot)");
-  app.add_option("--checkpoint", s.checkpoint,
-                 "write FILE after every epoch and on Ctrl-C: model, optimizer, random state, progress");
+  app.add_option(
+      "--checkpoint", s.checkpoint,
+      "write FILE after every epoch and on Ctrl-C: model, optimizer, random state, progress");
   app.add_flag("--resume", s.resume, "start from the --checkpoint FILE and train on up to --epochs")
       ->needs("--checkpoint");
 }
@@ -75,11 +88,14 @@ class ProgressBar {
   explicit ProgressBar(int epochs) : epochs_(epochs), enabled_(isatty(STDOUT_FILENO) != 0) {}
   void epoch_started(int epoch) { epoch_ = epoch; }
   void update(scratchnet::Index done, scratchnet::Index total, double loss) {
-    if (!enabled_ || (done % std::max<scratchnet::Index>(total / 50, 1) != 0 && done != total)) return;
+    if (!enabled_ || (done % std::max<scratchnet::Index>(total / 50, 1) != 0 && done != total))
+      return;
     const int width = 30;
     const auto filled = static_cast<int>(width * done / total);
-    std::printf("\repoch %d/%d [%s%s] %3d%%  loss %.4f", epoch_, epochs_, std::string(static_cast<std::size_t>(filled), '=').c_str(),
-                std::string(static_cast<std::size_t>(width - filled), ' ').c_str(), static_cast<int>(100 * done / total), loss);
+    std::printf("\repoch %d/%d [%s%s] %3d%%  loss %.4f", epoch_, epochs_,
+                std::string(static_cast<std::size_t>(filled), '=').c_str(),
+                std::string(static_cast<std::size_t>(width - filled), ' ').c_str(),
+                static_cast<int>(100 * done / total), loss);
     std::fflush(stdout);
   }
   void clear() {
@@ -133,7 +149,8 @@ int train(const Settings& s) {
   std::cout << "network: " << net_options.input_size;
   for (auto h : s.hidden) std::cout << "-" << h;
   std::cout << "-10 " << s.activation << ", init " << s.init << ", " << optimizer->name() << " lr "
-            << optimizer->learning_rate() << ", batch " << s.batch << ", " << s.threads << " thread(s)\n";
+            << optimizer->learning_rate() << ", batch " << s.batch << ", " << s.threads
+            << " thread(s)\n";
 
   ProgressBar bar(s.epochs);
   bar.epoch_started(trainer.progress().epochs_done + 1);
@@ -153,7 +170,8 @@ int train(const Settings& s) {
   if (trainer.stopped()) {
     bar.clear();
     const auto& p = trainer.progress();
-    std::cout << "interrupted in epoch " << p.epochs_done + 1 << " after batch " << p.iterations_done;
+    std::cout << "interrupted in epoch " << p.epochs_done + 1 << " after batch "
+              << p.iterations_done;
     if (s.checkpoint.empty()) {
       std::cout << "; nothing saved (no --checkpoint FILE was given)\n";
     } else {

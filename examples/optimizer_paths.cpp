@@ -133,9 +133,7 @@ int main(int argc, char** argv) {
   try {
     for (const Rule& rule : rules) {
       sn::OptimizerOptions options;
-      // Checked here as well: in OptimizerOptions a NaN lr means "the rule's
-      // default", but a NaN given on the command line is a mistake.
-      options.lr = sn::checked_learning_rate(rule.lr);
+      options.lr = rule.lr;  // checked by the rule, NaN included
       optimizers.push_back(sn::make_optimizer<double>(rule.name, options));
     }
   } catch (const std::invalid_argument& e) {

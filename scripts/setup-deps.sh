@@ -3,6 +3,7 @@
 #   scripts/setup-deps.sh           library, tests, examples, figures, Fashion-MNIST
 #   scripts/setup-deps.sh --bench   also PyTorch and OpenBLAS for bench/compare.sh
 #   scripts/setup-deps.sh --all-compilers   also clang
+#   scripts/setup-deps.sh --fuzz    also clang and its libFuzzer runtime for scripts/fuzz.sh
 set -euo pipefail
 
 packages=(cmake g++ make libeigen3-dev catch2 zlib1g-dev libcli11-dev gnuplot-nox dataset-fashion-mnist)
@@ -10,7 +11,8 @@ for arg in "$@"; do
   case "$arg" in
     --bench) packages+=(python3-torch libopenblas0-pthread util-linux time) ;;
     --all-compilers) packages+=(clang libomp-dev) ;;
-    *) echo "setup-deps.sh: unknown option '$arg' (use --bench or --all-compilers)" >&2; exit 2 ;;
+    --fuzz) packages+=(clang libclang-rt-dev) ;;
+    *) echo "setup-deps.sh: unknown option '$arg' (use --bench, --all-compilers or --fuzz)" >&2; exit 2 ;;
   esac
 done
 

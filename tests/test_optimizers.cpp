@@ -560,7 +560,7 @@ TEST_CASE("make_optimizer knows the six names in any case", "[optimizers][make_o
 
 TEST_CASE("make_optimizer uses the book's defaults and the options given",
           "[optimizers][make_optimizer]") {
-  // A NaN lr, the default, means the rule's own learning rate.
+  // No lr, the default, means the rule's own learning rate.
   CHECK(sn::make_optimizer<double>("sgd")->learning_rate() == 0.01);
   CHECK(sn::make_optimizer<double>("momentum")->learning_rate() == 0.01);
   CHECK(sn::make_optimizer<double>("nesterov")->learning_rate() == 0.01);
@@ -622,8 +622,8 @@ TEST_CASE("a learning rate that is not a finite positive number is rejected",
       CHECK_THROWS_AS(sn::make_optimizer<double>(name, with(lr)), std::invalid_argument);
     }
   }
-  // Through the constructors NaN is an error like the others (in
-  // OptimizerOptions it stands for "the rule's default").
+  // NaN is an error like the others (through make_optimizer too: see
+  // test_option_validation.cpp).
   CHECK_THROWS_WITH(sn::SGD<double>(nan), "lr: must be a finite positive number, got nan");
   CHECK_THROWS_WITH(sn::Momentum<double>(0), "lr: must be a finite positive number, got 0");
   CHECK_THROWS_WITH(sn::Nesterov<float>(-1), "lr: must be a finite positive number, got -1");

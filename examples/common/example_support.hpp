@@ -40,7 +40,9 @@ inline int run(CLI::App& app, int argc, char** argv, const std::function<int()>&
   }
 }
 
-inline bool have_gnuplot() { return std::system("command -v gnuplot >/dev/null 2>&1") == 0; }
+inline bool have_gnuplot() {
+  return std::system("command -v gnuplot >/dev/null 2>&1") == 0;
+}
 
 inline std::string shell_quoted(const std::string& text) {
   std::string out = "'";
@@ -54,7 +56,8 @@ inline std::string shell_quoted(const std::string& text) {
 inline bool plot(const std::string& script,
                  const std::vector<std::pair<std::string, std::string>>& variables) {
   if (!have_gnuplot()) {
-    std::cerr << "note: gnuplot is not installed, so no figure was drawn (scripts/setup-deps.sh installs it)\n";
+    std::cerr << "note: gnuplot is not installed, so no figure was drawn (scripts/setup-deps.sh "
+                 "installs it)\n";
     return false;
   }
   std::string definitions;

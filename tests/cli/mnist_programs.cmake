@@ -72,6 +72,17 @@ endif()
 
 # Bad input: one line on stderr naming the problem, exit code 2.
 file(WRITE ${WORK}/broken.bin "not a model")
+execute_process(COMMAND head -c 300 ${WORK}/model.bin OUTPUT_FILE ${WORK}/cut.bin)
+# Corrupt data folders: the real files but one, cut short or replaced by a
+# web page saved under its name.
+foreach(folder cut_images html_labels)
+  file(MAKE_DIRECTORY ${WORK}/${folder})
+  file(GLOB real_files ${DATA}/*-ubyte*)
+  file(COPY ${real_files} DESTINATION ${WORK}/${folder})
+endforeach()
+execute_process(COMMAND head -c 4000 ${DATA}/train-images-idx3-ubyte.gz
+                OUTPUT_FILE ${WORK}/cut_images/train-images-idx3-ubyte.gz)
+file(WRITE ${WORK}/html_labels/t10k-labels-idx1-ubyte.gz "<html><body>404 Not Found</body></html>\n")
 foreach(case
     "--no-such-flag|${TRAIN};--no-such-flag"
     "/no/such/folder|${TRAIN};--data;/no/such/folder"
@@ -79,7 +90,11 @@ foreach(case
     "optimizer|${TRAIN};${tiny};--optimizer;adamw"
     "dropout_ratio|${TRAIN};${tiny};--dropout;1.5"
     "batch_size|${TRAIN};${tiny};--batch;1000"
-    "broken.bin|${PREDICT};--model;${WORK}/broken.bin;--data;${DATA}")
+    "broken.bin|${PREDICT};--model;${WORK}/broken.bin;--data;${DATA}"
+    "cut.bin: corrupted: checksum mismatch|${PREDICT};--model;${WORK}/cut.bin;--data;${DATA}"
+    "train-images-idx3-ubyte.gz: truncated|${TRAIN};--data;${WORK}/cut_images;--limit-train;300"
+    "t10k-labels-idx1-ubyte.gz: bad magic number|${TRAIN};--data;${WORK}/html_labels;--limit-train;300"
+    "t10k-labels-idx1-ubyte.gz: bad magic number|${PREDICT};--model;${WORK}/model.bin;--data;${WORK}/html_labels")
   string(REPLACE "|" ";" parts "${case}")
   list(POP_FRONT parts expected)
   run_program(ignored 2 ${parts})

@@ -51,6 +51,11 @@ struct MultiLayerNetOptions {
       require(hidden_sizes[i] > 0, "hidden_sizes[" + std::to_string(i) + "]",
               "must be positive, got " + std::to_string(hidden_sizes[i]));
     }
+    require(activation == Activation::relu || activation == Activation::sigmoid ||
+                activation == Activation::tanh,
+            "activation",
+            "must be relu, sigmoid or tanh, got code " +
+                std::to_string(static_cast<int>(activation)));
     require(std::isfinite(weight_decay_lambda) && weight_decay_lambda >= 0,
             "weight_decay_lambda",
             "must be a finite number >= 0, got " + std::to_string(weight_decay_lambda));

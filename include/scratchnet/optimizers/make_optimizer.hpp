@@ -3,9 +3,8 @@
 #pragma once
 
 #include <cctype>
-#include <cmath>
-#include <limits>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -20,10 +19,11 @@
 namespace scratchnet {
 
 // The hyperparameters of every rule; each rule reads the ones it has and
-// ignores the rest. A NaN lr (the default) means the rule's own default:
-// 0.01 for SGD, Momentum, Nesterov, AdaGrad and RMSProp, 0.001 for Adam.
+// ignores the rest. An empty lr (the default) means the rule's own default:
+// 0.01 for SGD, Momentum, Nesterov, AdaGrad and RMSProp, 0.001 for Adam. A
+// value given, NaN included, is checked by the rule ("lr: ...").
 struct OptimizerOptions {
-  double lr = std::numeric_limits<double>::quiet_NaN();
+  std::optional<double> lr;
   double momentum = 0.9;  // Momentum, Nesterov
   double decay = 0.99;    // RMSProp
   double beta1 = 0.9;     // Adam
@@ -44,9 +44,7 @@ std::unique_ptr<Optimizer<T>> make_optimizer(const std::string& name,
                                              const OptimizerOptions& options = {}) {
   std::string key = name;
   for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  const auto lr = [&](double rule_default) {
-    return std::isnan(options.lr) ? rule_default : options.lr;
-  };
+  const auto lr = [&](double rule_default) { return options.lr.value_or(rule_default); };
   if (key == "sgd") return std::make_unique<SGD<T>>(lr(SGD<T>::default_lr));
   if (key == "momentum") {
     return std::make_unique<Momentum<T>>(lr(Momentum<T>::default_lr), options.momentum);

@@ -65,6 +65,9 @@ class Trainer {
     require(options.batch_size <= train.size(), "batch_size",
             std::to_string(options.batch_size) + " is larger than the " +
                 std::to_string(train.size()) + " training samples");
+    require(options.sampling == Sampling::shuffle || options.sampling == Sampling::book,
+            "sampling", "must be Sampling::shuffle or Sampling::book, got code " +
+                            std::to_string(static_cast<int>(options.sampling)));
     require(options.evaluate_samples >= 0, "evaluate_samples", "must be >= 0");
     require(options.checkpoint_every > 0, "checkpoint_every",
             "must be positive, got " + std::to_string(options.checkpoint_every));

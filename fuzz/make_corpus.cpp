@@ -1,0 +1,133 @@
+// Writes the seed corpus of the fuzz targets: small valid IDX and model files,
+// each behind the flag byte its target reads first (see fuzz_idx.cpp and
+// fuzz_model.cpp). The files are committed; to make them again, from the
+// repository's root:
+//   g++ -std=c++17 -O1 -Iinclude -I/usr/include/eigen3 -DSCRATCHNET_HAS_ZLIB
+//       fuzz/make_corpus.cpp -lz -o /tmp/make_corpus
+//   /tmp/make_corpus fuzz/corpus
+#include <zlib.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "scratchnet/network/model_file.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using Bytes = std::vector<std::uint8_t>;
+
+void put_u32(Bytes& b, std::uint32_t v) {
+  for (int shift = 24; shift >= 0; shift -= 8) b.push_back(static_cast<std::uint8_t>(v >> shift));
+}
+
+Bytes images(std::uint32_t count, std::uint32_t rows, std::uint32_t cols) {
+  Bytes b;
+  put_u32(b, 0x803);
+  put_u32(b, count);
+  put_u32(b, rows);
+  put_u32(b, cols);
+  for (std::uint32_t i = 0; i < count * rows * cols; ++i) {
+    b.push_back(static_cast<std::uint8_t>((i * 37 + 11) % 256));
+  }
+  return b;
+}
+
+Bytes labels(std::uint32_t count) {
+  Bytes b;
+  put_u32(b, 0x801);
+  put_u32(b, count);
+  for (std::uint32_t i = 0; i < count; ++i) b.push_back(static_cast<std::uint8_t>(i % 10));
+  return b;
+}
+
+Bytes gzip(const Bytes& in) {
+  z_stream s{};
+  deflateInit2(&s, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+  Bytes out(deflateBound(&s, static_cast<uLong>(in.size())) + 32);
+  s.next_in = const_cast<Bytef*>(in.data());
+  s.avail_in = static_cast<uInt>(in.size());
+  s.next_out = out.data();
+  s.avail_out = static_cast<uInt>(out.size());
+  deflate(&s, Z_FINISH);
+  out.resize(s.total_out);
+  deflateEnd(&s);
+  return out;
+}
+
+void write(const fs::path& path, std::uint8_t flags, const Bytes& body) {
+  std::ofstream out(path, std::ios::binary);
+  out.put(static_cast<char>(flags));
+  out.write(reinterpret_cast<const char*>(body.data()), static_cast<std::streamsize>(body.size()));
+  std::printf("%s: %zu bytes\n", path.string().c_str(), body.size() + 1);
+}
+
+template <typename T>
+Bytes model(const scratchnet::MultiLayerNetOptions& options, const fs::path& scratch) {
+  scratchnet::MultiLayerNet<T> net(options);
+  net.save(scratch.string());
+  std::ifstream in(scratch, std::ios::binary);
+  Bytes bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  fs::remove(scratch);
+  return bytes;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const fs::path root = argc > 1 ? argv[1] : "fuzz/corpus";
+  const fs::path idx = root / "idx", models = root / "model";
+  fs::create_directories(idx);
+  fs::create_directories(models);
+
+  // fuzz_idx flags: 1 gzip here, 2 labels, 4/8 max_count, 16 num_classes 10.
+  write(idx / "images_raw", 0x00, images(3, 4, 4));
+  write(idx / "images_wrapped_prefix", 0x01 | 0x04, images(4, 3, 2));
+  write(idx / "images_gz", 0x00, gzip(images(5, 4, 3)));
+  write(idx / "images_gz_prefix", 0x08, gzip(images(6, 2, 2)));
+  const Bytes full = images(2, 2, 2);
+  Bytes two_members = gzip(Bytes(full.begin(), full.begin() + 10));
+  const Bytes rest = gzip(Bytes(full.begin() + 10, full.end()));
+  two_members.insert(two_members.end(), rest.begin(), rest.end());
+  write(idx / "images_two_gz_members", 0x00, two_members);
+  write(idx / "labels_raw", 0x02 | 0x10, labels(12));
+  write(idx / "labels_wrapped", 0x03, labels(7));
+  write(idx / "labels_gz_prefix", 0x02 | 0x04, gzip(labels(9)));
+
+  // fuzz_model flags: 1 fix the CRC, 2 fix magic and version.
+  const fs::path scratch = fs::temp_directory_path() / "scratchnet_make_corpus.bin";
+  scratchnet::MultiLayerNetOptions bn;
+  bn.input_size = 4;
+  bn.hidden_sizes = {3, 2};
+  bn.output_size = 2;
+  bn.use_batchnorm = true;
+  bn.dropout_ratio = 0.25;
+  bn.weight_decay_lambda = 0.01;
+  bn.weight_init = scratchnet::WeightInit(0.05);
+  bn.seed = 1;
+  write(models / "float_batchnorm", 0x00, model<float>(bn, scratch));
+  write(models / "double_batchnorm_fixcrc", 0x01, model<double>(bn, scratch));
+
+  scratchnet::MultiLayerNetOptions plain;
+  plain.input_size = 3;
+  plain.output_size = 2;
+  plain.seed = 2;
+  write(models / "double_no_hidden_fixcrc", 0x01, model<double>(plain, scratch));
+
+  scratchnet::MultiLayerNetOptions sigmoid;
+  sigmoid.input_size = 5;
+  sigmoid.hidden_sizes = {3};
+  sigmoid.output_size = 3;
+  sigmoid.activation = scratchnet::Activation::sigmoid;
+  sigmoid.weight_init = scratchnet::WeightInit::xavier();
+  sigmoid.inverted_dropout = true;
+  sigmoid.dropout_ratio = 0.5;
+  sigmoid.seed = 3;
+  write(models / "float_sigmoid_fixall", 0x03, model<float>(sigmoid, scratch));
+  return 0;
+}
