@@ -1,0 +1,65 @@
+# CTest tests of the chapter-6 example programs: each runs on a tiny setting
+# (a few iterations, a few hundred samples, small networks) and must exit 0
+# and write well-formed CSV (run_example_test.cmake). Included from
+# examples/CMakeLists.txt when the tests are built; the programs read
+# Fashion-MNIST from the Debian package and are skipped when it is missing.
+set(SCRATCHNET_EXAMPLE_DATA "/usr/share/datasets/fashion-mnist")
+
+# scratchnet_example_test(<program> ARGS <flags> CSV <files> PNG <files> [NO_DATA])
+function(scratchnet_example_test program)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "NO_DATA" "" "ARGS;CSV;PNG")
+  set(data_args "")
+  set(data_dir "")
+  if(NOT arg_NO_DATA)
+    set(data_args "--data ${SCRATCHNET_EXAMPLE_DATA}")
+    set(data_dir "${SCRATCHNET_EXAMPLE_DATA}")
+  endif()
+  string(JOIN " " flags ${arg_ARGS})
+  # Lists go to the script comma separated: a ';' would split the argument.
+  string(JOIN "," csv ${arg_CSV})
+  string(JOIN "," png ${arg_PNG})
+  add_test(NAME example_${program}
+    COMMAND ${CMAKE_COMMAND}
+      -DPROGRAM=$<TARGET_FILE:${program}>
+      "-DARGS=${data_args} ${flags}"
+      -DOUT=${CMAKE_CURRENT_BINARY_DIR}/example_out/${program}
+      -DCSV=${csv}
+      -DPNG=${png}
+      -DDATA=${data_dir}
+      -P ${CMAKE_CURRENT_LIST_DIR}/run_example_test.cmake)
+  set_tests_properties(example_${program} PROPERTIES
+    LABELS example TIMEOUT 60 SKIP_REGULAR_EXPRESSION "SKIPPED: no data")
+endfunction()
+
+scratchnet_example_test(activation_histogram NO_DATA
+  ARGS --samples 50 --nodes 10 --layers 3 --bins 10 --activations relu,sigmoid --inits he,0.01
+  CSV activation_histogram.csv activation_stats.csv summary.csv
+  PNG relu_he.png sigmoid_std0.01.png)
+
+scratchnet_example_test(optimizer_compare
+  ARGS --train-size 300 --test-size 200 --iterations 20 --batch 32 --hidden 20,20
+       --optimizers sgd,adam --jobs 2
+  CSV optimizer_compare.csv summary.csv
+  PNG optimizer_compare.png)
+
+scratchnet_example_test(weight_init_compare
+  ARGS --train-size 300 --test-size 200 --iterations 20 --batch 32 --hidden 20,20
+  CSV weight_init_compare.csv summary.csv
+  PNG weight_init_compare.png)
+
+scratchnet_example_test(batch_norm_compare
+  ARGS --train-size 200 --test-size 100 --epochs 3 --batch 50 --scales 3
+       --hidden-layers 2 --hidden-size 20 --jobs 2
+  CSV batch_norm_compare.csv summary.csv
+  PNG batch_norm_compare.png)
+
+scratchnet_example_test(overfit
+  ARGS --train-size 100 --test-size 100 --epochs 4 --batch 50 --hidden-layers 2 --hidden-size 20
+  CSV overfit.csv summary.csv
+  PNG overfit.png)
+
+scratchnet_example_test(hyperparameter_search
+  ARGS --samples 100 --trials 4 --epochs 3 --batch 20 --hidden-layers 2 --hidden-size 20
+       --jobs 2 --best 3
+  CSV hyperparameter_search.csv hyperparameter_curves.csv summary.csv
+  PNG hyperparameter_search.png)
