@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# scratchnet against PyTorch on the same workloads, one core, one thread each.
+#
+#   bench/compare.sh                      W1..W5, 5 runs each, build/release
+#   bench/compare.sh --runs 3 W1 W4       some workloads only
+#   bench/compare.sh --build build/h7     epoch_bench of another build tree
+#   bench/compare.sh --clock wall         medians of wall time instead of CPU time
+#
+# Both programs run pinned to one core (taskset -c $CORE, default 0) with every
+# thread pool at one thread, alternating (scratchnet, PyTorch, then PyTorch,
+# scratchnet, ...) so that a change in the machine's load hits both alike.
+# Each run is a fresh process that loads the data, warms up on 10 batches and
+# times one epoch of 60,000 samples (W5: one pass over the 10,000 test images).
+# The table gives the medians and their ratio, scratchnet / PyTorch (lower is
+# better), next to the target of the issue. By default the times are the CPU
+# seconds of the process: with one thread on an otherwise idle core they equal
+# the wall time, and on a busy machine (other jobs sharing the core) they are
+# the steadier measure. The last column is the ratio of the wall-time medians.
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(dirname "$here")"
+runs=5
+build="$root/build/release"
+clock=cpu
+core="${CORE:-0}"
+python="${PYTHON:-/usr/bin/python3}"
+workloads=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) runs="$2"; shift 2 ;;
+    --build) build="$2"; shift 2 ;;
+    --clock) clock="$2"; shift 2 ;;
+    --core) core="$2"; shift 2 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    W[1-5]) workloads+=("$1"); shift ;;
+    *) echo "compare.sh: unknown argument '$1'" >&2; exit 2 ;;
+  esac
+done
+[ ${#workloads[@]} -eq 0 ] && workloads=(W1 W2 W3 W4 W5)
+case "$clock" in cpu|wall) ;; *) echo "compare.sh: --clock is cpu or wall" >&2; exit 2 ;; esac
+
+bench="$build/bench/epoch_bench"
+if [ ! -x "$bench" ]; then
+  echo "compare.sh: $bench not found; build it first:" >&2
+  echo "  cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release && cmake --build build/release --target epoch_bench" >&2
+  exit 1
+fi
+"$python" -c "import torch" 2>/dev/null || {
+  echo "compare.sh: $python cannot import torch; run scripts/setup-deps.sh --bench" >&2
+  exit 1
+}
+
+export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+
+run() {  # run <tool> <workload>: appends "<tool> <line>" for each measurement
+  local tool="$1" w="$2" out
+  if [ "$tool" = scratchnet ]; then
+    out="$(taskset -c "$core" "$bench" --workload "$w" --runs 1 --threads 1 2>/dev/null)"
+  else
+    out="$(taskset -c "$core" "$python" "$here/torch_mlp.py" --workload "$w" --runs 1 --threads 1 2>/dev/null)"
+  fi
+  sed "s/^/$tool /" <<<"$out" >>"$log"
+}
+
+for w in "${workloads[@]}"; do
+  for ((r = 1; r <= runs; r++)); do
+    if ((r % 2)); then run scratchnet "$w"; run pytorch "$w"; else run pytorch "$w"; run scratchnet "$w"; fi
+    echo "compare.sh: $w run $r/$runs done" >&2
+  done
+done
+
+# log lines: <tool> <measurement> <seconds|cpu_seconds> <value>
+python3 - "$log" "$clock" "$runs" <<'EOF'
+import statistics, sys
+log, clock, runs = sys.argv[1], sys.argv[2], sys.argv[3]
+targets = {"W1": 0.60, "W2": 0.50, "W3": 0.35, "W4": 0.95, "W5-b10000": 1.1, "W5-b1": 0.15}
+times = {}
+for line in open(log):
+    tool, name, kind, value = line.split()
+    times.setdefault((name, kind), {}).setdefault(tool, []).append(float(value))
+key = "cpu_seconds" if clock == "cpu" else "seconds"
+print(f"one core, one thread each; medians of {runs} runs; {clock} seconds per epoch (W5: per pass over 10,000 images)")
+print(f"{'workload':<10} {'scratchnet s':>12} {'PyTorch s':>10} {'ratio':>6} {'target':>6}  {'wall ratio':>10}")
+for name in ["W1", "W2", "W3", "W4", "W5-b10000", "W5-b1"]:
+    if (name, key) not in times:
+        continue
+    m = {tool: statistics.median(v) for tool, v in times[(name, key)].items()}
+    w = {tool: statistics.median(v) for tool, v in times[(name, "seconds")].items()}
+    ratio, wall_ratio = m["scratchnet"] / m["pytorch"], w["scratchnet"] / w["pytorch"]
+    verdict = "ok" if ratio <= targets[name] else "MISSED"
+    print(f"{name:<10} {m['scratchnet']:>12.4f} {m['pytorch']:>10.4f} {ratio:>6.2f} {targets[name]:>6.2f}  {wall_ratio:>10.2f}  {verdict}")
+EOF
