@@ -9,6 +9,8 @@
 // W5 is inference of the W1 network over the 10,000 test images, once as one
 // batch of 10,000 ("W5-b10000") and once image by image ("W5-b1", the total
 // for all 10,000; divide by 10,000 for the latency per image).
+#include <time.h>
+
 #include <Eigen/Core>
 #include <algorithm>
 #include <chrono>
@@ -18,8 +20,6 @@
 #include <scratchnet/training/trainer.hpp>
 #include <string>
 #include <vector>
-
-#include <time.h>
 
 namespace {
 
@@ -133,7 +133,8 @@ void inference_workload(const Data& data, int runs) {
     for (scratchnet::Index i = 0; i < x.rows(); ++i) sink = sink + net.predict(x.row(i))(0, 0);
     const Stopwatch::Reading t = single_watch.read();
     report("W5-b1", t);
-    std::fprintf(stderr, "W5-b1: %.2f us per image\n", 1e6 * t.wall / static_cast<double>(x.rows()));
+    std::fprintf(stderr, "W5-b1: %.2f us per image\n",
+                 1e6 * t.wall / static_cast<double>(x.rows()));
   }
 }
 
@@ -158,19 +159,26 @@ int main(int argc, char** argv) {
       if (i + 1 >= argc) usage(2);
       return argv[++i];
     };
-    if (arg == "--workload") id = value();
-    else if (arg == "--runs") runs = std::atoi(value().c_str());
-    else if (arg == "--threads") threads = std::atoi(value().c_str());
-    else if (arg == "--data") dir = value();
-    else if (arg == "--help" || arg == "-h") usage(0);
-    else usage(2);
+    if (arg == "--workload")
+      id = value();
+    else if (arg == "--runs")
+      runs = std::atoi(value().c_str());
+    else if (arg == "--threads")
+      threads = std::atoi(value().c_str());
+    else if (arg == "--data")
+      dir = value();
+    else if (arg == "--help" || arg == "-h")
+      usage(0);
+    else
+      usage(2);
   }
   if (runs < 1 || threads < 1) usage(2);
   // Eigen with OpenMP would otherwise use every core.
   Eigen::setNbThreads(threads);
   const Data data = scratchnet::load_mnist<float>(dir);
-  const std::vector<std::string> ids =
-      id == "all" ? std::vector<std::string>{"W1", "W2", "W3", "W4", "W5"} : std::vector<std::string>{id};
+  const std::vector<std::string> ids = id == "all"
+                                           ? std::vector<std::string>{"W1", "W2", "W3", "W4", "W5"}
+                                           : std::vector<std::string>{id};
   for (const std::string& w : ids) {
     if (w == "W5") {
       // Inference runs outside the Trainer, so it sets the flags training sets.

@@ -129,7 +129,8 @@ TEST_CASE("Resuming from a checkpoint gives bit-identical training", "[checkpoin
   }
 }
 
-TEST_CASE("A checkpoint of another network, optimizer or a broken file is refused", "[checkpoint][errors]") {
+TEST_CASE("A checkpoint of another network, optimizer or a broken file is refused",
+          "[checkpoint][errors]") {
   const TempDir dir;
   const auto train = noisy_classes(64, 3), test = noisy_classes(16, 4);
   scratchnet::MultiLayerNet<float> net(stateful_net());
@@ -143,7 +144,8 @@ TEST_CASE("A checkpoint of another network, optimizer or a broken file is refuse
   other_options.hidden_sizes = {12, 13};
   scratchnet::MultiLayerNet<float> other(other_options);
   scratchnet::Trainer<float> other_trainer(other, adam, train, test, four_epochs());
-  CHECK_THROWS_WITH(other_trainer.resume(dir.file("a.ckpt")), Catch::Contains("another architecture"));
+  CHECK_THROWS_WITH(other_trainer.resume(dir.file("a.ckpt")),
+                    Catch::Contains("another architecture"));
 
   scratchnet::MultiLayerNet<float> same(stateful_net());
   scratchnet::SGD<float> sgd;

@@ -56,8 +56,8 @@ void check_input_gradient(scratchnet::Layer<double>& layer, Mat x, bool train = 
   const Mat weights = random_matrix(x.rows(), layer.forward(x, train).cols(), 99);
   layer.forward(x, train);
   const Mat dx = layer.backward(weights);
-  const Mat numerical = central_difference(
-      x, [&] { return layer.forward(x, train).cwiseProduct(weights).sum(); });
+  const Mat numerical =
+      central_difference(x, [&] { return layer.forward(x, train).cwiseProduct(weights).sum(); });
   CHECK(max_relative_error(dx, numerical) < 1e-7);
 }
 
@@ -136,7 +136,8 @@ TEST_CASE("BatchNorm gradients match central differences", "[layers][batchnorm]"
   CHECK(max_relative_error(dbeta, central_difference(bn.beta, objective)) < 1e-7);
 }
 
-TEST_CASE("BatchNorm normalises in training and uses running statistics in test", "[layers][batchnorm]") {
+TEST_CASE("BatchNorm normalises in training and uses running statistics in test",
+          "[layers][batchnorm]") {
   scratchnet::BatchNorm<double> bn(2);
   const Mat x = random_matrix(50, 2, 11) * 3.0 + Mat::Constant(50, 2, 7.0);
   const Mat y = bn.forward(x, true);
@@ -152,15 +153,15 @@ TEST_CASE("BatchNorm normalises in training and uses running statistics in test"
   // Running statistics by hand: start at 0, run = 0.9 run + 0.1 batch.
   scratchnet::BatchNorm<double> steps(1);
   Mat a(2, 1), b(2, 1), c(2, 1);
-  a << 1, 3;   // mean 2, biased var 1
-  b << 0, 4;   // mean 2, var 4
-  c << 10, 10; // mean 10, var 0
+  a << 1, 3;    // mean 2, biased var 1
+  b << 0, 4;    // mean 2, var 4
+  c << 10, 10;  // mean 10, var 0
   steps.forward(a, true);
   CHECK(steps.running_mean(0, 0) == Approx(0.2));
   CHECK(steps.running_var(0, 0) == Approx(0.1));
   steps.forward(b, true);
-  CHECK(steps.running_mean(0, 0) == Approx(0.38));   // 0.9 * 0.2 + 0.1 * 2
-  CHECK(steps.running_var(0, 0) == Approx(0.49));    // 0.9 * 0.1 + 0.1 * 4
+  CHECK(steps.running_mean(0, 0) == Approx(0.38));  // 0.9 * 0.2 + 0.1 * 2
+  CHECK(steps.running_var(0, 0) == Approx(0.49));   // 0.9 * 0.1 + 0.1 * 4
   steps.forward(c, true);
   CHECK(steps.running_mean(0, 0) == Approx(1.342));  // 0.9 * 0.38 + 0.1 * 10
   CHECK(steps.running_var(0, 0) == Approx(0.441));   // 0.9 * 0.49 + 0
@@ -192,7 +193,8 @@ TEST_CASE("Dropout follows the book's form and its inverted variant", "[layers][
   check_input_gradient(inverted, random_matrix(200, 50, 12).topRows(6));
 }
 
-TEST_CASE("SoftmaxWithLoss: hand-computed loss, stable for large logits, exact gradient", "[layers][softmax]") {
+TEST_CASE("SoftmaxWithLoss: hand-computed loss, stable for large logits, exact gradient",
+          "[layers][softmax]") {
   scratchnet::SoftmaxWithLoss<double> layer;
   Mat x(2, 3);
   x << 1, 2, 3, 0, 0, 0;

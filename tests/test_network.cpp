@@ -70,8 +70,9 @@ TEST_CASE("Whole-network backprop matches the numerical gradient", "[network][gr
         o.weight_decay_lambda = 0.1;
         MultiLayerNet<double> net(o);
         const auto rows = scratchnet::compare_gradients(net, batch.x, batch.labels, fine_check());
-        INFO(scratchnet::to_string(activation) << " batchnorm " << batchnorm << " dropout "
-                                               << dropout << "\n" << rows);
+        INFO(scratchnet::to_string(activation)
+             << " batchnorm " << batchnorm << " dropout " << dropout << "\n"
+             << rows);
         CHECK(rows.size() == (batchnorm ? 10u : 6u));
         CHECK(worst_relative(rows) < 1e-6);
       }
@@ -191,8 +192,9 @@ TEST_CASE("Initialisers draw N(0, std^2) with the book's scales", "[init]") {
     scratchnet::WeightInit rule;
     double expected_std;
   };
-  for (const Case& c : {Case{0.01, 0.01}, Case{scratchnet::WeightInit::xavier(), std::sqrt(1.0 / 1000)},
-                        Case{scratchnet::WeightInit::he(), std::sqrt(2.0 / 1000)}}) {
+  for (const Case& c :
+       {Case{0.01, 0.01}, Case{scratchnet::WeightInit::xavier(), std::sqrt(1.0 / 1000)},
+        Case{scratchnet::WeightInit::he(), std::sqrt(2.0 / 1000)}}) {
     scratchnet::Rng rng(5);
     Mat w(1000, 1000);
     scratchnet::init_weights(w, c.rule, rng);

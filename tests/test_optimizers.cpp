@@ -639,7 +639,8 @@ TEST_CASE("a learning rate that is not a finite positive number is rejected",
   CHECK(adam.learning_rate() == 0.5);
 }
 
-TEST_CASE("momentum, decay and the betas must be at least 0 and below 1", "[optimizers][make_optimizer]") {
+TEST_CASE("momentum, decay and the betas must be at least 0 and below 1",
+          "[optimizers][make_optimizer]") {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   for (const double bad : {1.0, 1.5, -0.1, nan}) {
     INFO(bad);

@@ -84,9 +84,8 @@ TEST_CASE("An epoch callback can stop training", "[trainer]") {
   options.batch_size = 10;
   options.evaluate_samples = 7;
   scratchnet::Trainer<float> trainer(net, sgd, train, test, options);
-  trainer.on_epoch_end([](const scratchnet::EpochRecord& e, const scratchnet::History&) {
-    return e.epoch < 3;
-  });
+  trainer.on_epoch_end(
+      [](const scratchnet::EpochRecord& e, const scratchnet::History&) { return e.epoch < 3; });
   const auto history = trainer.train();
   CHECK(history.epochs.size() == 3);
   // Accuracy on the first 7 samples only: a multiple of 1/7.
@@ -146,12 +145,14 @@ TEST_CASE("History is written as CSV", "[trainer]") {
   std::string header, row;
   std::getline(h, header);
   std::getline(h, row);
-  CHECK(header == "epoch,mean_loss,train_accuracy,test_accuracy,train_seconds,eval_seconds,samples");
+  CHECK(header ==
+        "epoch,mean_loss,train_accuracy,test_accuracy,train_seconds,eval_seconds,samples");
   CHECK(row == "1,1.875,0.5,0.25,1.5,0.5,200");
   std::getline(l, header);
   std::getline(l, row);
   CHECK(header == "iteration,loss");
   CHECK(row == "1,2.5");
   std::filesystem::remove_all(dir);
-  CHECK_THROWS_WITH(history.write_csv("/nonexistent-dir/h.csv"), Catch::Contains("/nonexistent-dir/h.csv"));
+  CHECK_THROWS_WITH(history.write_csv("/nonexistent-dir/h.csv"),
+                    Catch::Contains("/nonexistent-dir/h.csv"));
 }

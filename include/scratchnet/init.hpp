@@ -19,9 +19,11 @@ class WeightInit {
   enum class Kind { std_dev, xavier, he };
 
   // A plain number is a standard deviation: weight_init = 0.01.
-  WeightInit(double std_dev) : kind_(Kind::std_dev), std_dev_(std_dev) {  // NOLINT: implicit on purpose
-    require(std::isfinite(std_dev) && std_dev > 0, "weight_init",
-            "a standard deviation must be a finite positive number, got " + std::to_string(std_dev));
+  WeightInit(double std_dev)
+      : kind_(Kind::std_dev), std_dev_(std_dev) {  // NOLINT: implicit on purpose
+    require(
+        std::isfinite(std_dev) && std_dev > 0, "weight_init",
+        "a standard deviation must be a finite positive number, got " + std::to_string(std_dev));
   }
   static WeightInit xavier() { return WeightInit(Kind::xavier); }
   static WeightInit he() { return WeightInit(Kind::he); }
@@ -47,18 +49,24 @@ class WeightInit {
   double stddev(Index fan_in) const {
     const auto n = static_cast<double>(fan_in);
     switch (kind_) {
-      case Kind::xavier: return std::sqrt(1.0 / n);
-      case Kind::he: return std::sqrt(2.0 / n);
-      case Kind::std_dev: break;
+      case Kind::xavier:
+        return std::sqrt(1.0 / n);
+      case Kind::he:
+        return std::sqrt(2.0 / n);
+      case Kind::std_dev:
+        break;
     }
     return std_dev_;
   }
 
   std::string to_string() const {
     switch (kind_) {
-      case Kind::xavier: return "xavier";
-      case Kind::he: return "he";
-      case Kind::std_dev: break;
+      case Kind::xavier:
+        return "xavier";
+      case Kind::he:
+        return "he";
+      case Kind::std_dev:
+        break;
     }
     char text[32];
     std::snprintf(text, sizeof text, "%.17g", std_dev_);

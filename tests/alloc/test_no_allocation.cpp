@@ -88,7 +88,8 @@ int main() {
     expect_zero((std::string(rule) + ", relu, 20-32-32-10").c_str(),
                 count_training(rule, false, 0, kSmall));
   }
-  expect_zero("adam, batch norm, dropout 0.15, 20-32-32-10", count_training("adam", true, 0.15, kSmall));
+  expect_zero("adam, batch norm, dropout 0.15, 20-32-32-10",
+              count_training("adam", true, 0.15, kSmall));
   expect_zero("sgd, relu, 784-100-100-10, batch 100", count_training("sgd", false, 0, kMnist));
   expect_zero("adam, batch norm, dropout 0.15, 784-100-100-10, batch 100",
               count_training("adam", true, 0.15, kMnist));

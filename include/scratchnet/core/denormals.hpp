@@ -14,8 +14,12 @@ namespace scratchnet {
 class FlushDenormalsScope {
  public:
 #ifdef SCRATCHNET_HAS_MXCSR
-  FlushDenormalsScope() : saved_(_mm_getcsr()) { _mm_setcsr(saved_ | kFlushToZero | kDenormalsAreZero); }
-  ~FlushDenormalsScope() { _mm_setcsr(saved_); }
+  FlushDenormalsScope() : saved_(_mm_getcsr()) {
+    _mm_setcsr(saved_ | kFlushToZero | kDenormalsAreZero);
+  }
+  ~FlushDenormalsScope() {
+    _mm_setcsr(saved_);
+  }
 #else
   FlushDenormalsScope() = default;
 #endif

@@ -121,11 +121,12 @@ std::vector<GradientDifference> compare_gradients(MultiLayerNet<T>& net,
 
 inline std::ostream& operator<<(std::ostream& out, const std::vector<GradientDifference>& rows) {
   out << std::left << std::setw(10) << "param" << std::right << std::setw(14) << "max abs"
-      << std::setw(14) << "max rel" << "\n";
+      << std::setw(14) << "max rel"
+      << "\n";
   for (const GradientDifference& row : rows) {
     out << std::left << std::setw(10) << row.name << std::right << std::scientific
-        << std::setprecision(3) << std::setw(14) << row.max_abs << std::setw(14)
-        << row.max_relative << "\n";
+        << std::setprecision(3) << std::setw(14) << row.max_abs << std::setw(14) << row.max_relative
+        << "\n";
   }
   return out << std::defaultfloat;
 }

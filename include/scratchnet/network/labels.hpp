@@ -20,8 +20,8 @@ class LabelReader {
     if constexpr (std::is_integral_v<typename Derived::Scalar>) {
       if (t.cols() != 1) fail("labels", "class indices must be a column vector");
       if (t.rows() != rows) {
-        fail("labels", "has " + std::to_string(t.rows()) + " entries for " +
-                           std::to_string(rows) + " samples");
+        fail("labels", "has " + std::to_string(t.rows()) + " entries for " + std::to_string(rows) +
+                           " samples");
       }
       for (Index i = 0; i < rows; ++i) {
         if (t(i, 0) < 0 || t(i, 0) >= classes) {

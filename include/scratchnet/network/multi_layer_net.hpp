@@ -163,9 +163,15 @@ class MultiLayerNet {
 
   void add_activation() {
     switch (options_.activation) {
-      case Activation::sigmoid: add(std::make_unique<Sigmoid<T>>(), true); return;
-      case Activation::tanh: add(std::make_unique<Tanh<T>>(), true); return;
-      case Activation::relu: add(std::make_unique<Relu<T>>(), true); return;
+      case Activation::sigmoid:
+        add(std::make_unique<Sigmoid<T>>(), true);
+        return;
+      case Activation::tanh:
+        add(std::make_unique<Tanh<T>>(), true);
+        return;
+      case Activation::relu:
+        add(std::make_unique<Relu<T>>(), true);
+        return;
     }
   }
 

@@ -17,9 +17,12 @@ enum class Activation { relu, sigmoid, tanh };
 
 inline std::string to_string(Activation a) {
   switch (a) {
-    case Activation::sigmoid: return "sigmoid";
-    case Activation::tanh: return "tanh";
-    case Activation::relu: break;
+    case Activation::sigmoid:
+      return "sigmoid";
+    case Activation::tanh:
+      return "tanh";
+    case Activation::relu:
+      break;
   }
   return "relu";
 }
@@ -51,13 +54,12 @@ struct MultiLayerNetOptions {
       require(hidden_sizes[i] > 0, "hidden_sizes[" + std::to_string(i) + "]",
               "must be positive, got " + std::to_string(hidden_sizes[i]));
     }
-    require(activation == Activation::relu || activation == Activation::sigmoid ||
-                activation == Activation::tanh,
-            "activation",
-            "must be relu, sigmoid or tanh, got code " +
-                std::to_string(static_cast<int>(activation)));
-    require(std::isfinite(weight_decay_lambda) && weight_decay_lambda >= 0,
-            "weight_decay_lambda",
+    require(
+        activation == Activation::relu || activation == Activation::sigmoid ||
+            activation == Activation::tanh,
+        "activation",
+        "must be relu, sigmoid or tanh, got code " + std::to_string(static_cast<int>(activation)));
+    require(std::isfinite(weight_decay_lambda) && weight_decay_lambda >= 0, "weight_decay_lambda",
             "must be a finite number >= 0, got " + std::to_string(weight_decay_lambda));
     require(dropout_ratio >= 0 && dropout_ratio < 1, "dropout_ratio",
             "must be in [0, 1), got " + std::to_string(dropout_ratio));

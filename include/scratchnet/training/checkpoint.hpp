@@ -90,7 +90,8 @@ void save_checkpoint(const std::string& path, const Checkpoint<T>& c) {
   out.u64(c.history.epochs.size());
   for (const EpochRecord& e : c.history.epochs) {
     out.i64(e.epoch);
-    for (double v : {e.mean_loss, e.train_accuracy, e.test_accuracy, e.train_seconds, e.eval_seconds}) {
+    for (double v :
+         {e.mean_loss, e.train_accuracy, e.test_accuracy, e.train_seconds, e.eval_seconds}) {
       out.f64(v);
     }
     out.i64(e.samples);
@@ -141,8 +142,8 @@ Checkpoint<T> load_checkpoint(const std::string& path) {
   c.history.epochs.resize(static_cast<std::size_t>(epochs));
   for (EpochRecord& e : c.history.epochs) {
     e.epoch = static_cast<int>(in.i64("epoch"));
-    for (double* v : {&e.mean_loss, &e.train_accuracy, &e.test_accuracy, &e.train_seconds,
-                      &e.eval_seconds}) {
+    for (double* v :
+         {&e.mean_loss, &e.train_accuracy, &e.test_accuracy, &e.train_seconds, &e.eval_seconds}) {
       *v = in.f64("epoch record");
     }
     e.samples = in.i64("epoch samples");

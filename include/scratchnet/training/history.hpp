@@ -11,13 +11,13 @@
 namespace scratchnet {
 
 struct EpochRecord {
-  int epoch = 0;               // 1-based
-  double mean_loss = 0;        // mean of the epoch's iteration losses
+  int epoch = 0;         // 1-based
+  double mean_loss = 0;  // mean of the epoch's iteration losses
   double train_accuracy = 0;
   double test_accuracy = 0;
-  double train_seconds = 0;    // the epoch's updates, without evaluation
+  double train_seconds = 0;  // the epoch's updates, without evaluation
   double eval_seconds = 0;
-  long long samples = 0;       // samples trained on in the epoch
+  long long samples = 0;  // samples trained on in the epoch
 };
 
 struct History {

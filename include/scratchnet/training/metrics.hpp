@@ -25,7 +25,8 @@ Eigen::MatrixXi confusion_matrix(MultiLayerNet<T>& net, const Eigen::MatrixBase<
       scores.row(i).maxCoeff(&predicted);
       const int truth = labels(begin + i);
       require(truth >= 0 && truth < classes, "labels",
-              "entry " + std::to_string(begin + i) + " is outside [0, " + std::to_string(classes) + ")");
+              "entry " + std::to_string(begin + i) + " is outside [0, " + std::to_string(classes) +
+                  ")");
       ++counts(truth, predicted);
     }
   }

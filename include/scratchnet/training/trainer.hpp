@@ -6,8 +6,8 @@
 //   book:              each batch drawn with replacement, as the book does.
 #pragma once
 
-#include <atomic>
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -56,7 +56,11 @@ class Trainer {
   // The trainer refers to all four; they must outlive it.
   Trainer(MultiLayerNet<T>& net, Optimizer<T>& optimizer, const Dataset<T>& train,
           const Dataset<T>& test, const TrainerOptions& options = {})
-      : net_(net), optimizer_(optimizer), train_(train), test_(test), options_(options),
+      : net_(net),
+        optimizer_(optimizer),
+        train_(train),
+        test_(test),
+        options_(options),
         rng_(options.seed) {
     require(options.epochs >= 0, "epochs", "must be >= 0, got " + std::to_string(options.epochs));
     require(options.batch_size > 0, "batch_size",
@@ -65,14 +69,15 @@ class Trainer {
     require(options.batch_size <= train.size(), "batch_size",
             std::to_string(options.batch_size) + " is larger than the " +
                 std::to_string(train.size()) + " training samples");
-    require(options.sampling == Sampling::shuffle || options.sampling == Sampling::book,
-            "sampling", "must be Sampling::shuffle or Sampling::book, got code " +
-                            std::to_string(static_cast<int>(options.sampling)));
+    require(options.sampling == Sampling::shuffle || options.sampling == Sampling::book, "sampling",
+            "must be Sampling::shuffle or Sampling::book, got code " +
+                std::to_string(static_cast<int>(options.sampling)));
     require(options.evaluate_samples >= 0, "evaluate_samples", "must be >= 0");
     require(options.checkpoint_every > 0, "checkpoint_every",
             "must be positive, got " + std::to_string(options.checkpoint_every));
     require(train.features() == net.options().input_size, "train data",
-            "has " + std::to_string(train.features()) + " features but the network's input_size is " +
+            "has " + std::to_string(train.features()) +
+                " features but the network's input_size is " +
                 std::to_string(net.options().input_size));
     require(test.size() == 0 || test.features() == train.features(), "test data",
             "has another number of features than the training data");
@@ -131,11 +136,13 @@ class Trainer {
     Checkpoint<T> c = load_checkpoint<T>(path);
     MultiLayerNet<T> saved = MultiLayerNet<T>::from_bytes(c.model, path);
     const auto refuse = [&](const std::string& why) { throw ModelFormatError(path + ": " + why); };
-    if (saved.params().size() != net_.params().size()) refuse("holds a network of another architecture");
+    if (saved.params().size() != net_.params().size())
+      refuse("holds a network of another architecture");
     for (std::size_t i = 0; i < saved.params().size(); ++i) {
       const Param<T>& a = saved.params()[i];
       const Param<T>& b = net_.params()[i];
-      if (a.name != b.name || a.value->rows() != b.value->rows() || a.value->cols() != b.value->cols()) {
+      if (a.name != b.name || a.value->rows() != b.value->rows() ||
+          a.value->cols() != b.value->cols()) {
         refuse("holds a network of another architecture (" + a.name + " differs)");
       }
     }
