@@ -14,6 +14,14 @@ if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
     # Eigen picks AVX2/AVX-512 kernels only when the compiler may use them:
     # measured 3.5-4.5x faster training on this machine.
     target_compile_options(scratchnet_program_settings INTERFACE -march=native)
+    if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+      # With -march=native on AMD Zen, g++ 12 tunes for znver3 and then folds
+      # the loads of Eigen's GEMM micro-kernel into its multiply-adds: 12 loads
+      # instead of 3 per step, so the kernel waits on loads (45-50 GFLOP/s at
+      # the W4 shapes). Generic tuning keeps them in registers (70-85 GFLOP/s,
+      # clang's figure): W1 -27%, W4 -31% per epoch (docs/performance.md).
+      target_compile_options(scratchnet_program_settings INTERFACE -mtune=generic)
+    endif()
   endif()
 endif()
 

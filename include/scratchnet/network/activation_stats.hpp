@@ -133,14 +133,14 @@ ActivationStats activation_stats(const Eigen::MatrixBase<Derived>& m,
   return s;
 }
 
-// Runs x through net in test mode (predict) and returns the statistics of each
-// hidden layer's activation output, first hidden layer first.
+// Runs all of x through net in test mode in one pass (forward_all) and returns
+// the statistics of each hidden layer's activation output, first hidden layer first.
 template <typename T, typename Derived>
 std::vector<ActivationStats> hidden_activation_stats(MultiLayerNet<T>& net,
                                                      const Eigen::MatrixBase<Derived>& x,
                                                      const HistogramOptions& options = {}) {
   options.validate();
-  net.predict(x);
+  net.forward_all(x);
   std::vector<ActivationStats> out;
   for (const Matrix<T>* activation : net.hidden_activations()) {
     out.push_back(activation_stats(*activation, options));

@@ -8,6 +8,7 @@
 // running_mean1, running_var1, ...
 #pragma once
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -66,9 +67,30 @@ class MultiLayerNet {
   const Matrix<T>& param(const std::string& name) const { return *find(name).value; }
   const Matrix<T>& grad(const std::string& name) const { return *find(name).grad; }
 
-  // Class scores (before softmax), one row per sample.
+  // Rows per pass of predict and accuracy in test mode: their activations
+  // stay in cache, and the layers' buffers keep one size whatever the data.
+  static constexpr Index kTestBatchRows = 1000;
+
+  // Class scores (before softmax), one row per sample. In test mode the rows
+  // go through in batches of kTestBatchRows (every row is scored on its own
+  // there); train = true is one pass, since batch norm then uses the batch.
   template <typename Derived>
   Matrix<T> predict(const Eigen::MatrixBase<Derived>& x, bool train = false) {
+    check_input(x);
+    if (train || x.rows() <= kTestBatchRows) return forward(as_input(x), train);
+    Matrix<T> scores(x.rows(), options_.output_size);
+    for (Index begin = 0; begin < x.rows(); begin += kTestBatchRows) {
+      const Index rows = std::min(kTestBatchRows, x.rows() - begin);
+      input_ = x.middleRows(begin, rows).template cast<T>();
+      scores.middleRows(begin, rows) = forward(input_, false);
+    }
+    return scores;
+  }
+
+  // One pass of all of x, returning the class scores held in the network:
+  // hidden_activations() then shows every row of x.
+  template <typename Derived>
+  const Matrix<T>& forward_all(const Eigen::MatrixBase<Derived>& x, bool train = false) {
     return forward(as_input(x), train);
   }
 
@@ -103,7 +125,7 @@ class MultiLayerNet {
   // chunks so that a whole data set needs no activations of its full size.
   template <typename DerivedX, typename DerivedT>
   double accuracy(const Eigen::MatrixBase<DerivedX>& x, const Eigen::MatrixBase<DerivedT>& labels,
-                  Index chunk_rows = 1000) {
+                  Index chunk_rows = kTestBatchRows) {
     check_input(x);
     const Labels& classes = label_reader_.read(labels, x.rows(), options_.output_size);
     Index correct = 0;
@@ -120,7 +142,8 @@ class MultiLayerNet {
     return static_cast<double>(correct) / static_cast<double>(x.rows());
   }
 
-  // The output of each hidden layer's activation in the last forward pass.
+  // The output of each hidden layer's activation in the last forward pass
+  // (of forward_all, gradient or loss; predict's last batch in test mode).
   const std::vector<const Matrix<T>*>& hidden_activations() const { return hidden_outputs_; }
 
   // Keeps every dropout mask fixed across training forwards (gradient checks).
