@@ -38,13 +38,13 @@ class AdaGrad : public SlottedOptimizer<T> {
   explicit AdaGrad(double lr = default_lr) : SlottedOptimizer<T>("AdaGrad", lr, {"h"}) {}
 
  protected:
-  void update_param(Matrix<T>& value, const Matrix<T>& grad, Matrix<T>* slots) override {
+  void update_block(const typename SlottedOptimizer<T>::Block& b) override {
     const T lr = this->in_t(this->learning_rate());
     const T eps = this->in_t(epsilon);
-    auto h = slots[0].array();
-    const auto g = grad.array();
+    auto h = b.slot(0);
+    const auto g = b.grad();
     h += g * g;
-    value.array() -= lr * g / (h.sqrt() + eps);
+    b.value() -= lr * g / (h.sqrt() + eps);
   }
 };
 

@@ -51,16 +51,16 @@ class Adam : public SlottedOptimizer<T> {
     lr_t_ = this->in_t(lr_t);
   }
 
-  void update_param(Matrix<T>& value, const Matrix<T>& grad, Matrix<T>* slots) override {
+  void update_block(const typename SlottedOptimizer<T>::Block& b) override {
     const T keep1 = this->in_t(1 - beta1_);
     const T keep2 = this->in_t(1 - beta2_);
     const T eps = this->in_t(epsilon);
-    auto m = slots[0].array();
-    auto v = slots[1].array();
-    const auto g = grad.array();
+    auto m = b.slot(0);
+    auto v = b.slot(1);
+    const auto g = b.grad();
     m += keep1 * (g - m);
     v += keep2 * (g * g - v);
-    value.array() -= lr_t_ * m / (v.sqrt() + eps);
+    b.value() -= lr_t_ * m / (v.sqrt() + eps);
   }
 
  private:

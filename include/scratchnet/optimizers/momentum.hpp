@@ -38,12 +38,12 @@ class Momentum : public SlottedOptimizer<T> {
   double momentum() const { return momentum_; }
 
  protected:
-  void update_param(Matrix<T>& value, const Matrix<T>& grad, Matrix<T>* slots) override {
+  void update_block(const typename SlottedOptimizer<T>::Block& b) override {
     const T a = this->in_t(momentum_);
     const T lr = this->in_t(this->learning_rate());
-    auto v = slots[0].array();
-    v = a * v - lr * grad.array();
-    value.array() += v;
+    auto v = b.slot(0);
+    v = a * v - lr * b.grad();
+    b.value() += v;
   }
 
  private:

@@ -32,17 +32,17 @@ class Nesterov : public SlottedOptimizer<T> {
   double momentum() const { return momentum_; }
 
  protected:
-  void update_param(Matrix<T>& value, const Matrix<T>& grad, Matrix<T>* slots) override {
+  void update_block(const typename SlottedOptimizer<T>::Block& b) override {
     // The scalar factors are products of hyperparameters, formed first as the
     // book's Python does: (a * a) * v and ((1 + a) * lr) * g.
     const T a = this->in_t(momentum_);
     const T lr = this->in_t(this->learning_rate());
     const T a_squared = this->in_t(momentum_ * momentum_);
     const T scaled_lr = this->in_t((1 + momentum_) * this->learning_rate());
-    auto v = slots[0].array();
-    auto w = value.array();
-    w = (w + a_squared * v) - scaled_lr * grad.array();
-    v = a * v - lr * grad.array();
+    auto v = b.slot(0);
+    auto w = b.value();
+    w = (w + a_squared * v) - scaled_lr * b.grad();
+    v = a * v - lr * b.grad();
   }
 
  private:

@@ -41,15 +41,15 @@ class RMSProp : public SlottedOptimizer<T> {
   double decay() const { return decay_; }
 
  protected:
-  void update_param(Matrix<T>& value, const Matrix<T>& grad, Matrix<T>* slots) override {
+  void update_block(const typename SlottedOptimizer<T>::Block& b) override {
     const T lr = this->in_t(this->learning_rate());
     const T decay = this->in_t(decay_);
     const T keep = this->in_t(1 - decay_);
     const T eps = this->in_t(epsilon);
-    auto h = slots[0].array();
-    const auto g = grad.array();
+    auto h = b.slot(0);
+    const auto g = b.grad();
     h = decay * h + keep * g * g;
-    value.array() -= lr * g / (h.sqrt() + eps);
+    b.value() -= lr * g / (h.sqrt() + eps);
   }
 
  private:

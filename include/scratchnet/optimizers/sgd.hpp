@@ -42,9 +42,9 @@ class SGD : public SlottedOptimizer<T> {
   explicit SGD(double lr = default_lr) : SlottedOptimizer<T>("SGD", lr, {}) {}
 
  protected:
-  void update_param(Matrix<T>& value, const Matrix<T>& grad, Matrix<T>* /*slots*/) override {
+  void update_block(const typename SlottedOptimizer<T>::Block& b) override {
     const T lr = this->in_t(this->learning_rate());
-    value.array() -= lr * grad.array();
+    b.value() -= lr * b.grad();
   }
 };
 

@@ -2,18 +2,25 @@
 // position in the training loop, read and restored by parameter name.
 //
 // A rule names the slots it keeps for each parameter ("v"; "h"; "m" and "v")
-// and says how one parameter moves (update_param). SlottedOptimizer does the
-// rest:
+// and says how a block of one parameter moves (update_block). SlottedOptimizer
+// does the rest:
 // - the first update remembers the parameter names and makes every slot a zero
 //   matrix of its parameter's shape;
 // - later updates check that the list is the same one (same length, same value
 //   pointers; names are compared only when a pointer changed, for example for
 //   a copy of the network) and that every shape still fits, then run the rule
 //   over the slots by position: no string work and no heap allocation;
+// - the rule sees a parameter in blocks of kBlockSize elements: value,
+//   gradient and slots of a block stay in L1 cache while the rule's statements
+//   pass over them one after another (Momentum: v, then W += v), so memory
+//   is read once. Measured on W4 (1.9 M weights): the update took 3.7% of an
+//   epoch in whole-matrix passes;
 // - state() keys every slot "<slot>/<parameter>"; set_state() takes such a
 //   map, and the next update matches it to the parameter list by name.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -73,7 +80,18 @@ class SlottedOptimizer : public Optimizer<T> {
     ++step_;
     begin_step(step_);
     for (std::size_t i = 0; i < params.size(); ++i) {
-      update_param(*params[i].value, *params[i].grad, slots_.data() + i * slot_count);
+      Matrix<T>& value = *params[i].value;
+      Matrix<T>* slots = slots_.data() + i * slot_count;
+      for (Index begin = 0; begin < value.size(); begin += kBlockSize) {
+        Block block;
+        block.size = std::min(kBlockSize, value.size() - begin);
+        block.value_data = value.data() + begin;
+        block.grad_data = params[i].grad->data() + begin;
+        for (std::size_t k = 0; k < slot_count; ++k) {
+          block.slot_data[k] = slots[k].data() + begin;
+        }
+        update_block(block);
+      }
     }
   }
 
@@ -127,15 +145,34 @@ class SlottedOptimizer : public Optimizer<T> {
   SlottedOptimizer(std::string name, double lr, std::vector<std::string> slot_names)
       : name_(std::move(name)),
         lr_(checked_learning_rate(lr)),
-        slot_names_(std::move(slot_names)) {}
+        slot_names_(std::move(slot_names)) {
+    if (slot_names_.size() > kMaxSlots) throw std::logic_error(name_ + ": more slots than kMaxSlots");
+  }
 
   // Called once per update, after the step count moved to `step`, before the
   // parameters: for what depends on the step only (Adam's lr_t).
   virtual void begin_step(std::int64_t /*step*/) {}
 
-  // Moves one parameter. grad and every slot (slots[0], slots[1], ... in the
-  // order of the slot names) have value's shape.
-  virtual void update_param(Matrix<T>& value, const Matrix<T>& grad, Matrix<T>* slots) = 0;
+  static constexpr Index kBlockSize = 1024;
+  static constexpr std::size_t kMaxSlots = 2;
+  using Span = Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>>;
+  using ConstSpan = Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>>;
+
+  // Up to kBlockSize consecutive elements of one parameter, of its gradient
+  // and of each of its slots (slot(0), slot(1), ... in the order of the slot
+  // names), as arrays: the rule's formulas apply element by element.
+  struct Block {
+    Index size = 0;
+    T* value_data = nullptr;
+    const T* grad_data = nullptr;
+    std::array<T*, kMaxSlots> slot_data{};
+    Span value() const { return Span(value_data, size); }
+    ConstSpan grad() const { return ConstSpan(grad_data, size); }
+    Span slot(std::size_t k) const { return Span(slot_data[k], size); }
+  };
+
+  // Moves one block of a parameter.
+  virtual void update_block(const Block& block) = 0;
 
   // A hyperparameter in the scalar type of the parameters.
   static T in_t(double x) { return static_cast<T>(x); }
