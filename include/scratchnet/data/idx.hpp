@@ -74,13 +74,45 @@ inline std::string guess_file_kind(std::uint32_t magic) {
 
 struct IdxRecords {
   std::uint32_t dims[3] = {0, 0, 0};  // count, then rows and cols for images
-  Index returned = 0;                 // records in data
-  std::vector<std::uint8_t> data;
+  Index returned = 0;                 // records given to the store
 };
 
+// Where read_idx_records puts the data bytes. Another store (load_mnist's)
+// converts them as they arrive, so the file's bytes are never all held.
+struct IdxByteStore {
+  std::vector<std::uint8_t> bytes;
+  void begin(const IdxRecords& /*header*/, std::size_t likely_bytes) { bytes.reserve(likely_bytes); }
+  void append(const std::uint8_t* p, std::size_t n) { bytes.insert(bytes.end(), p, p + n); }
+  void keep_first(std::size_t n) {
+    bytes.resize(n);
+    bytes.shrink_to_fit();
+  }
+};
+
+// Moves up to n bytes from src to store in pieces of 64 KB; returns how many.
+template <typename Store>
+std::size_t copy_to(ByteSource& src, Store& store, std::size_t n) {
+  std::vector<std::uint8_t> piece(std::min<std::size_t>(n, std::size_t{1} << 16));
+  std::size_t done = 0;
+  while (done < n) {
+    const std::size_t got = src.read(piece.data(), std::min(piece.size(), n - done));
+    if (got == 0) break;
+    store.append(piece.data(), got);
+    done += got;
+  }
+  return done;
+}
+
 // Reads the header and the first max_count records (0 = all) of an IDX file
-// with the given magic: 3 dimensions for images, 1 for labels.
-inline IdxRecords read_idx_records(const std::string& path, std::uint32_t magic, Index max_count) {
+// with the given magic (3 dimensions for images, 1 for labels), and hands the
+// records' bytes to store in order: store.begin(header, n) gives the header's
+// dimensions and how many bytes are likely to come (never more than the data
+// proves possible, so a store may allocate that much), store.append(p, n) gives
+// them, piece by piece, and store.keep_first(n) takes back a tail read only
+// to check the file.
+template <typename Store>
+IdxRecords read_idx_records(const std::string& path, std::uint32_t magic, Index max_count,
+                            Store& store) {
   require(max_count >= 0, "max_count", "must be >= 0 (0 reads every record)");
   const bool images = magic == kIdxImagesMagic;
   const char* noun = images ? "images" : "labels";
@@ -137,8 +169,9 @@ inline IdxRecords read_idx_records(const std::string& path, std::uint32_t magic,
       src.fail("trailing bytes: " + promise + ", but the file has " +
                std::to_string(src.file_size() - total_bytes) + " bytes more");
     }
-    out.data.resize(static_cast<std::size_t>(wanted * record_bytes));
-    if (src.read(out.data.data(), out.data.size()) < out.data.size()) {
+    const auto to_read = static_cast<std::size_t>(wanted * record_bytes);
+    store.begin(out, to_read);
+    if (copy_to(src, store, to_read) < to_read) {
       src.fail("truncated: the file shrank while being read");
     }
     return out;
@@ -159,20 +192,12 @@ inline IdxRecords read_idx_records(const std::string& path, std::uint32_t magic,
   // images compress 2-5x), which a 1 KB file cannot turn into a terabyte;
   // for real files it is the whole size at once, so nothing is copied on the
   // way. Past it the buffer doubles with the data.
-  constexpr std::size_t kFirstChunk = std::size_t{1} << 20;
-  out.data.reserve(static_cast<std::size_t>(std::min(to_read, 8 * src.file_size())));
-  std::size_t filled = 0;
-  while (filled < to_read) {
-    const std::size_t chunk = static_cast<std::size_t>(
-        std::min<std::uint64_t>(to_read - filled, std::max(filled, kFirstChunk)));
-    out.data.resize(filled + chunk);
-    const std::size_t got = src.read(out.data.data() + filled, chunk);
-    filled += got;
-    if (got < chunk) {
-      src.fail("truncated: " + promise + ", but the data ends after " +
-               std::to_string(header_bytes + filled) + " bytes" +
-               (src.truncated() ? " (the compressed file is cut short)" : ""));
-    }
+  store.begin(out, static_cast<std::size_t>(std::min(to_read, 8 * src.file_size())));
+  const std::size_t filled = copy_to(src, store, static_cast<std::size_t>(to_read));
+  if (filled < to_read) {
+    src.fail("truncated: " + promise + ", but the data ends after " +
+             std::to_string(header_bytes + filled) + " bytes" +
+             (src.truncated() ? " (the compressed file is cut short)" : ""));
   }
   if (!prefix_only) {
     std::uint64_t extra = 0;
@@ -185,10 +210,7 @@ inline IdxRecords read_idx_records(const std::string& path, std::uint32_t magic,
     if (src.truncated()) {
       src.fail("truncated: the gzip stream is cut short before its end marker and checksum");
     }
-    if (wanted < count) {  // a prefix after all: give the rest back
-      out.data.resize(static_cast<std::size_t>(wanted * record_bytes));
-      out.data.shrink_to_fit();
-    }
+    if (wanted < count) store.keep_first(static_cast<std::size_t>(wanted * record_bytes));
   }
   return out;
 }
@@ -200,13 +222,15 @@ inline IdxRecords read_idx_records(const std::string& path, std::uint32_t magic,
 // checked against its header, except for the tail of a gzip file (see
 // read_idx_records). Every fault throws DataError "<path>: <what is wrong>".
 inline IdxImages read_idx_images(const std::string& path, Index max_count = 0) {
-  detail::IdxRecords r = detail::read_idx_records(path, detail::kIdxImagesMagic, max_count);
+  detail::IdxByteStore store;
+  const detail::IdxRecords r =
+      detail::read_idx_records(path, detail::kIdxImagesMagic, max_count, store);
   IdxImages out;
   out.count = r.returned;
   out.header_count = static_cast<Index>(r.dims[0]);
   out.rows = static_cast<Index>(r.dims[1]);
   out.cols = static_cast<Index>(r.dims[2]);
-  out.pixels = std::move(r.data);
+  out.pixels = std::move(store.bytes);
   return out;
 }
 
@@ -216,10 +240,12 @@ inline IdxImages read_idx_images(const std::string& path, Index max_count = 0) {
 inline Labels read_idx_labels(const std::string& path, int num_classes = 0, Index max_count = 0,
                               Index* header_count = nullptr) {
   require(num_classes >= 0, "num_classes", "must be >= 0 (0 accepts any label)");
-  const detail::IdxRecords r = detail::read_idx_records(path, detail::kIdxLabelsMagic, max_count);
+  detail::IdxByteStore store;
+  const detail::IdxRecords r =
+      detail::read_idx_records(path, detail::kIdxLabelsMagic, max_count, store);
   Labels labels(r.returned);
   for (Index i = 0; i < r.returned; ++i) {
-    const int label = r.data[static_cast<std::size_t>(i)];
+    const int label = store.bytes[static_cast<std::size_t>(i)];
     if (num_classes > 0 && label >= num_classes) {
       throw DataError(path + ": label " + std::to_string(label) + " at index " + std::to_string(i) +
                       " is out of range for " + std::to_string(num_classes) +

@@ -3,6 +3,7 @@
 // pixels scaled to [0, 1] and one image per row.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <filesystem>
@@ -47,13 +48,60 @@ inline std::string find_mnist_file(const std::filesystem::path& dir, const std::
                   gz.string() + ")");
 }
 
+// Turns pixel bytes into rows of x as they are read, x = byte / 255. The book
+// converts uint8 -> float32 and divides by 255.0f; computing in float and
+// then casting gives T = double exactly the book's values too. The file's
+// bytes are never all held: the peak is the floats alone (MNIST: 188 MB,
+// not 188 + 47).
+template <typename T>
+class ScaledPixelStore {
+ public:
+  explicit ScaledPixelStore(Matrix<T>& x) : x_(x) {
+    for (int k = 0; k < 256; ++k) {
+      scale_[static_cast<std::size_t>(k)] = static_cast<T>(static_cast<float>(k) / 255.0f);
+    }
+  }
+  void begin(const IdxRecords& header, std::size_t likely_bytes) {
+    width_ = static_cast<Index>(header.dims[1]) * static_cast<Index>(header.dims[2]);
+    x_.resize(0, width_);
+    grow_to(static_cast<Index>(likely_bytes) / width_);
+  }
+  void append(const std::uint8_t* p, std::size_t n) {
+    const Index needed = (filled_ + static_cast<Index>(n) + width_ - 1) / width_;
+    if (needed > x_.rows()) grow_to(std::max(needed, 2 * x_.rows()));
+    T* dst = x_.data() + filled_;
+    for (std::size_t i = 0; i < n; ++i) dst[i] = scale_[p[i]];
+    filled_ += static_cast<Index>(n);
+  }
+  void keep_first(std::size_t bytes) { filled_ = static_cast<Index>(bytes); }
+  // Drops rows reserved but never filled (a gzip file's size is a guess).
+  void finish() {
+    if (filled_ / width_ != x_.rows()) x_.conservativeResize(filled_ / width_, width_);
+  }
+
+ private:
+  void grow_to(Index rows) { x_.conservativeResize(rows, width_); }
+
+  Matrix<T>& x_;
+  Index width_ = 1;
+  Index filled_ = 0;  // values written, row after row
+  std::array<T, 256> scale_{};
+};
+
 // One half (train or test): images and labels read, paired and scaled.
 template <typename T>
 Dataset<T> load_mnist_part(const std::string& images_path, const std::string& labels_path,
                            Index max_count, IdxImages& images) {
-  images = read_idx_images(images_path, max_count);
+  Dataset<T> out;
+  ScaledPixelStore<T> store(out.x);
+  const IdxRecords r = read_idx_records(images_path, kIdxImagesMagic, max_count, store);
+  store.finish();
+  images.count = r.returned;
+  images.header_count = static_cast<Index>(r.dims[0]);
+  images.rows = static_cast<Index>(r.dims[1]);
+  images.cols = static_cast<Index>(r.dims[2]);
   Index label_count = 0;
-  Labels labels = read_idx_labels(labels_path, kMnistClasses, max_count, &label_count);
+  out.labels = read_idx_labels(labels_path, kMnistClasses, max_count, &label_count);
   // Compare what the headers hold, not what was read: with max_count both
   // would agree even when the files do not belong together.
   if (images.header_count != label_count) {
@@ -61,20 +109,6 @@ Dataset<T> load_mnist_part(const std::string& images_path, const std::string& la
                     labels_path + " holds " + std::to_string(label_count) +
                     " labels; the counts must match");
   }
-
-  // The book converts uint8 -> float32 and divides by 255.0f; computing in
-  // float and then casting gives T = double exactly the book's values too.
-  std::array<T, 256> scale{};
-  for (int k = 0; k < 256; ++k) {
-    scale[static_cast<std::size_t>(k)] = static_cast<T>(static_cast<float>(k) / 255.0f);
-  }
-  Dataset<T> out;
-  out.x.resize(images.count, images.rows * images.cols);
-  T* dst = out.x.data();
-  for (const std::uint8_t pixel : images.pixels) *dst++ = scale[pixel];
-  out.labels = std::move(labels);
-  images.pixels.clear();
-  images.pixels.shrink_to_fit();
   return out;
 }
 
