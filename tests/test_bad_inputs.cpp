@@ -6,10 +6,7 @@
 //
 // Also the inputs that fuzzing (fuzz/, scripts/fuzz.sh) found, as
 // regression tests, at the end of the file.
-#include <zlib.h>
-
 #include <algorithm>
-#include <atomic>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdint>
@@ -17,70 +14,41 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <limits>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "scratchnet/core/binary_io.hpp"
 #include "scratchnet/data/data.hpp"
 #include "scratchnet/network/multi_layer_net.hpp"
+#include "support/bytes.hpp"
+#include "support/errors.hpp"
+#include "support/model_bytes.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 using Catch::Matchers::Contains;
 using Catch::Matchers::StartsWith;
-using scratchnet::Bytes;
 using scratchnet::DataError;
 using scratchnet::ModelFormatError;
 using scratchnet::MultiLayerNet;
 using scratchnet::MultiLayerNetOptions;
-
-// A fresh folder under the system's temporary directory, removed afterwards.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    static std::atomic<unsigned> counter{0};
-    std::random_device entropy;
-    path = fs::temp_directory_path() /
-           ("scratchnet_bad_" + std::to_string(entropy()) + "_" + std::to_string(counter++));
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string file(const std::string& name) const { return (path / name).string(); }
-};
-
-void write_file(const std::string& path, const Bytes& bytes) {
-  std::error_code ec;
-  fs::remove(path, ec);
-  std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes.data()),
-            static_cast<std::streamsize>(bytes.size()));
-  REQUIRE(out.good());
-}
-
-Bytes read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE(in);
-  return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-Bytes head(const Bytes& b, std::size_t n) {
-  return Bytes(b.begin(), b.begin() + static_cast<std::ptrdiff_t>(n));
-}
+using scratchnet::test::Bytes;
+using scratchnet::test::data_error;
+using scratchnet::test::gzip;
+using scratchnet::test::head;
+using scratchnet::test::load_error;
+using scratchnet::test::put_be32;
+using scratchnet::test::put_le;
+using scratchnet::test::read_bytes;
+using scratchnet::test::reseal;
+using scratchnet::test::TempDir;
+using scratchnet::test::write_bytes;
+using namespace scratchnet::test::two_hidden_layers;
 
 // ------------------------------------------------------------------ IDX files
-
-void put_be32(Bytes& b, std::uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) b.push_back(static_cast<unsigned char>(v >> shift));
-}
 
 Bytes idx_images(std::uint32_t count, std::uint32_t rows, std::uint32_t cols,
                  std::uint32_t magic = 0x803) {
@@ -103,53 +71,17 @@ Bytes idx_labels(std::uint32_t count, std::uint32_t magic = 0x801) {
   return b;
 }
 
-// The bytes of a one-member gzip file holding data.
-Bytes gzip(const Bytes& data) {
-  z_stream s{};
-  REQUIRE(deflateInit2(&s, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-  Bytes out(deflateBound(&s, static_cast<uLong>(data.size())) + 32);
-  s.next_in = const_cast<Bytef*>(data.data());
-  s.avail_in = static_cast<uInt>(data.size());
-  s.next_out = out.data();
-  s.avail_out = static_cast<uInt>(out.size());
-  REQUIRE(deflate(&s, Z_FINISH) == Z_STREAM_END);
-  out.resize(s.total_out);
-  deflateEnd(&s);
-  return out;
-}
-
-// The message of the DataError f throws; fails the test on anything else.
-template <typename F>
-std::string data_error(F&& f) {
-  try {
-    f();
-  } catch (const DataError& e) {
-    return e.what();
-  } catch (const std::exception& e) {
-    FAIL("expected DataError, got another exception: " << e.what());
-  }
-  FAIL("expected DataError, nothing was thrown");
-  return {};
-}
-
 std::string images_error(const std::string& path, const Bytes& bytes) {
-  write_file(path, bytes);
+  write_bytes(path, bytes);
   return data_error([&] { scratchnet::read_idx_images(path); });
 }
 
 std::string labels_error(const std::string& path, const Bytes& bytes) {
-  write_file(path, bytes);
+  write_bytes(path, bytes);
   return data_error([&] { scratchnet::read_idx_labels(path); });
 }
 
 // ---------------------------------------------------------------- model files
-
-void put_le(Bytes& bytes, std::size_t offset, std::uint64_t value, std::size_t width) {
-  REQUIRE(offset + width <= bytes.size());
-  for (std::size_t i = 0; i < width; ++i) {
-    bytes[offset + i] = static_cast<unsigned char>(value >> (8 * i));
-  }
-}
 
 std::uint64_t bits_of(double v) {
   std::uint64_t bits;
@@ -157,30 +89,8 @@ std::uint64_t bits_of(double v) {
   return bits;
 }
 
-// Recomputes the CRC at the end, so that a crafted change reaches the checks
-// behind the checksum.
-void reseal(Bytes& bytes) {
-  REQUIRE(bytes.size() >= 4);
-  put_le(bytes, bytes.size() - 4, scratchnet::crc32(bytes.data(), bytes.size() - 4), 4);
-}
-
-// The message load() throws for these bytes, or "" when it loads; any other
-// exception fails the test.
-template <typename T>
-std::string load_error(const std::string& path, const Bytes& bytes) {
-  write_file(path, bytes);
-  try {
-    MultiLayerNet<T>::load(path);
-  } catch (const ModelFormatError& e) {
-    return e.what();
-  } catch (const std::exception& e) {
-    FAIL("load threw something other than ModelFormatError: " << e.what());
-  }
-  return "";
-}
-
 // Two hidden layers of 3 and 2 with batch norm: 4-3-2-2.
-MultiLayerNetOptions small_options() {
+MultiLayerNetOptions corpus_net() {
   MultiLayerNetOptions o;
   o.input_size = 4;
   o.hidden_sizes = {3, 2};
@@ -194,37 +104,19 @@ MultiLayerNetOptions small_options() {
 }
 
 template <typename T>
-Bytes model_bytes(const TempDir& dir, const MultiLayerNetOptions& options = small_options()) {
+Bytes model_bytes(const TempDir& dir, const MultiLayerNetOptions& options = corpus_net()) {
   const std::string path = dir.file("source.bin");
   MultiLayerNet<T>(options).save(path);
-  Bytes bytes = read_file(path);
+  Bytes bytes = read_bytes(path);
   fs::remove(path);
   return bytes;
 }
-
-// Offsets of the fields of a model file with two hidden layers
-// (docs/model-format.md).
-constexpr std::size_t kInputSize = 16;
-constexpr std::size_t kHiddenCount = 24;
-constexpr std::size_t kHidden0 = 28;
-constexpr std::size_t kHidden1 = 36;
-constexpr std::size_t kOutputSize = 44;
-constexpr std::size_t kActivation = 52;
-constexpr std::size_t kInitKind = 56;
-constexpr std::size_t kInitStd = 60;
-constexpr std::size_t kWeightDecay = 68;
-constexpr std::size_t kDropout = 77;
-constexpr std::size_t kInverted = 85;
-constexpr std::size_t kSeed = 86;
-constexpr std::size_t kParamCount = 94;
 
 // The offset of the count of the buffer section, walked through the
 // parameters.
 std::size_t buffer_count_offset(const Bytes& bytes, std::size_t scalar) {
   const auto le = [&](std::size_t at, std::size_t width) {
-    std::uint64_t v = 0;
-    for (std::size_t i = 0; i < width; ++i) v |= std::uint64_t{bytes.at(at + i)} << (8 * i);
-    return static_cast<std::size_t>(v);
+    return static_cast<std::size_t>(scratchnet::test::get_le(bytes, at, width));
   };
   std::size_t at = kParamCount;
   const std::size_t count = le(at, 4);
@@ -392,7 +284,7 @@ TEST_CASE("Every flipped bit of the gzip stream is caught", "[bad_inputs][idx]")
   const std::string path = dir.file("flipped.gz");
   const Bytes images = idx_images(5, 4, 4);
   const Bytes good = gzip(images);
-  write_file(path, good);
+  write_bytes(path, good);
   REQUIRE(scratchnet::read_idx_images(path).pixels == Bytes(images.begin() + 16, images.end()));
   const std::size_t last_deflate_byte = good.size() - 9;
   std::string wrong;
@@ -402,7 +294,7 @@ TEST_CASE("Every flipped bit of the gzip stream is caught", "[bad_inputs][idx]")
       if ((i >= 4 && i < 10) || (i == 3 && bit == 0)) continue;
       Bytes flipped = good;
       flipped[i] = static_cast<unsigned char>(flipped[i] ^ (1U << bit));
-      write_file(path, flipped);
+      write_bytes(path, flipped);
       std::string error;
       try {
         scratchnet::read_idx_images(path);

@@ -13,21 +13,14 @@
 
 #include "scratchnet/optimizers/optimizers.hpp"
 #include "scratchnet/training/trainer.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using scratchnet::Dataset;
 using scratchnet::Index;
+using scratchnet::test::TempDir;
 
 namespace {
-
-struct TempDir {
-  fs::path path;
-  TempDir() : path(fs::temp_directory_path() / ("scratchnet_ckpt_" + std::to_string(::getpid()))) {
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-};
 
 Dataset<float> noisy_classes(Index n, std::uint64_t seed) {
   scratchnet::Rng rng(seed);
@@ -199,7 +192,7 @@ TEST_CASE("A model file killed during saves always loads", "[checkpoint][faults]
   }
   CHECK(loaded == 200);
   // Killed saves leave temporary files behind, never a broken model.
-  for (const auto& entry : fs::directory_iterator(dir.path)) {
+  for (const auto& entry : fs::directory_iterator(dir.path())) {
     const std::string name = entry.path().filename().string();
     CHECK((name == "model.bin" || name.rfind("model.bin.tmp.", 0) == 0));
   }

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "scratchnet/training/hyperparameter_search.hpp"
+#include "support/blobs.hpp"
 
 using scratchnet::Dataset;
 using scratchnet::HyperparameterSearch;
@@ -15,18 +16,9 @@ using scratchnet::TrialResult;
 
 namespace {
 
-// Gaussian blobs, one per class, in 6 dimensions.
-Dataset<float> blobs(Index n, std::uint64_t seed) {
-  scratchnet::Rng rng(seed);
-  Dataset<float> d{scratchnet::Matrix<float>(n, 6), scratchnet::Labels(n)};
-  for (Index i = 0; i < n; ++i) {
-    const int label = static_cast<int>(rng.below(3));
-    d.labels(i) = label;
-    for (Index j = 0; j < 6; ++j) {
-      d.x(i, j) = static_cast<float>(rng.normal() * 0.8 + (j == label ? 1.5 : 0.0));
-    }
-  }
-  return d;
+// One blob per class in 6 dimensions: easy to learn, not trivial.
+Dataset<float> search_data(Index n, std::uint64_t seed) {
+  return scratchnet::test::blobs(n, 6, 0.8, 1.5, seed);
 }
 
 HyperparameterSearchOptions small_search(int trials, int jobs) {
@@ -117,7 +109,7 @@ TEST_CASE("Results sort by validation accuracy, diverged last, ties in trial ord
 }
 
 TEST_CASE("A search gives the same results with 1, 2 or 3 jobs", "[search]") {
-  const Dataset<float> data = blobs(150, 1);
+  const Dataset<float> data = search_data(150, 1);
   auto run = [&](int jobs) {
     HyperparameterSearch<float> search(data, small_search(7, jobs));
     std::vector<int> finished;
@@ -150,7 +142,7 @@ TEST_CASE("A search gives the same results with 1, 2 or 3 jobs", "[search]") {
 }
 
 TEST_CASE("The search holds out the validation share of the data", "[search]") {
-  const Dataset<float> data = blobs(100, 2);
+  const Dataset<float> data = search_data(100, 2);
   HyperparameterSearchOptions o = small_search(1, 1);
   o.validation_ratio = 0.3;
   HyperparameterSearch<float> search(data, o);
@@ -163,7 +155,7 @@ TEST_CASE("The search holds out the validation share of the data", "[search]") {
   CHECK(parts == Approx(total).epsilon(1e-5));
 
   // A caller's own validation set is used as given.
-  HyperparameterSearch<float> given(blobs(50, 3), blobs(20, 4), o);
+  HyperparameterSearch<float> given(search_data(50, 3), search_data(20, 4), o);
   CHECK(given.validation_set().size() == 20);
   const TrialResult r = given.run().front();
   CHECK(r.history.epochs.size() == 4);
@@ -171,7 +163,7 @@ TEST_CASE("The search holds out the validation share of the data", "[search]") {
 }
 
 TEST_CASE("Unknown hyperparameters need an apply function", "[search]") {
-  const Dataset<float> data = blobs(60, 5);
+  const Dataset<float> data = search_data(60, 5);
   HyperparameterSearchOptions o = small_search(2, 1);
   o.ranges.push_back({"width", 4, 16, false});
   CHECK_THROWS_WITH((HyperparameterSearch<float>(data, o)), Catch::Contains("'width'"));
@@ -187,7 +179,7 @@ TEST_CASE("Unknown hyperparameters need an apply function", "[search]") {
 }
 
 TEST_CASE("A diverging trial is reported, ranked last, and does not stop the search", "[search]") {
-  const Dataset<float> data = blobs(60, 6);
+  const Dataset<float> data = search_data(60, 6);
   HyperparameterSearchOptions o = small_search(3, 2);
   o.ranges = {{"lr", 1e-2, 1e-1, true}};
   o.apply = [](const scratchnet::Trial& trial, scratchnet::TrialSettings& s) {

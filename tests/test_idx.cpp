@@ -1,68 +1,48 @@
 // Tests of the IDX reader (data/idx.hpp) and load_mnist (data/mnist.hpp) on
 // small files written here, raw and gzipped, and every fault a file can have.
-#include <zlib.h>
-
-#include <atomic>
+#include <array>
 #include <catch2/catch.hpp>
 #include <chrono>
-#include <cmath>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <limits>
-#include <random>
 #include <string>
-#include <vector>
 
 #include "scratchnet/data/data.hpp"
+#include "support/bytes.hpp"
+#include "support/errors.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
-using Bytes = std::vector<std::uint8_t>;
 using Catch::Matchers::Contains;
 using Catch::Matchers::StartsWith;
 using scratchnet::DataError;
 using scratchnet::Index;
-
-// A fresh folder under the system's temporary directory, removed afterwards.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    static std::atomic<unsigned> counter{0};
-    std::random_device entropy;
-    path = fs::temp_directory_path() /
-           ("scratchnet_idx_" + std::to_string(entropy()) + "_" + std::to_string(counter++));
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string file(const std::string& name) const { return (path / name).string(); }
-};
-
-void put_u32(Bytes& b, std::uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) b.push_back(static_cast<std::uint8_t>(v >> shift));
-}
+using scratchnet::test::Bytes;
+using scratchnet::test::data_error;
+using scratchnet::test::gzip;
+using scratchnet::test::head;
+using scratchnet::test::put_be32;
+using scratchnet::test::TempDir;
+using scratchnet::test::write_bytes;
 
 Bytes images_file(std::uint32_t count, std::uint32_t rows, std::uint32_t cols, const Bytes& pixels,
                   std::uint32_t magic = 0x803) {
   Bytes b;
-  put_u32(b, magic);
-  put_u32(b, count);
-  put_u32(b, rows);
-  put_u32(b, cols);
+  put_be32(b, magic);
+  put_be32(b, count);
+  put_be32(b, rows);
+  put_be32(b, cols);
   b.insert(b.end(), pixels.begin(), pixels.end());
   return b;
 }
 
 Bytes labels_file(const Bytes& labels, std::uint32_t magic = 0x801) {
   Bytes b;
-  put_u32(b, magic);
-  put_u32(b, static_cast<std::uint32_t>(labels.size()));
+  put_be32(b, magic);
+  put_be32(b, static_cast<std::uint32_t>(labels.size()));
   b.insert(b.end(), labels.begin(), labels.end());
   return b;
 }
@@ -75,52 +55,8 @@ Bytes pattern_pixels(std::size_t count, std::size_t per_image) {
   return p;
 }
 
-void write_raw(const std::string& path, const Bytes& bytes) {
-  std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes.data()),
-            static_cast<std::streamsize>(bytes.size()));
-  REQUIRE(out.good());
-}
-
 void write_gzip(const std::string& path, const Bytes& bytes) {
-  gzFile f = gzopen(path.c_str(), "wb");
-  REQUIRE(f != nullptr);
-  if (!bytes.empty()) {
-    REQUIRE(gzwrite(f, bytes.data(), static_cast<unsigned>(bytes.size())) ==
-            static_cast<int>(bytes.size()));
-  }
-  REQUIRE(gzclose(f) == Z_OK);
-}
-
-Bytes read_raw(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-Bytes gzipped(const TempDir& dir, const Bytes& bytes) {
-  const std::string tmp = dir.file("gzip_scratch.gz");
-  write_gzip(tmp, bytes);
-  Bytes out = read_raw(tmp);
-  fs::remove(tmp);
-  return out;
-}
-
-Bytes head(const Bytes& b, std::size_t n) {
-  return Bytes(b.begin(), b.begin() + static_cast<std::ptrdiff_t>(n));
-}
-
-// The message of the DataError f throws; fails the test on anything else.
-template <typename F>
-std::string data_error(F&& f) {
-  try {
-    f();
-  } catch (const DataError& e) {
-    return e.what();
-  } catch (const std::exception& e) {
-    FAIL("expected DataError, got another exception: " << e.what());
-  }
-  FAIL("expected DataError, nothing was thrown");
-  return {};
+  write_bytes(path, gzip(bytes));
 }
 
 }  // namespace
@@ -129,10 +65,10 @@ TEST_CASE("read_idx_images reads raw and gzip files byte for byte", "[data][idx]
   TempDir dir;
   const Bytes pixels = pattern_pixels(3, 4 * 5);
   const Bytes file = images_file(3, 4, 5, pixels);
-  write_raw(dir.file("raw"), file);
+  write_bytes(dir.file("raw"), file);
   write_gzip(dir.file("packed.gz"), file);
   write_gzip(dir.file("packed_without_gz_suffix"), file);  // detected by content, not name
-  write_raw(dir.file("raw_named.gz"), file);
+  write_bytes(dir.file("raw_named.gz"), file);
 
   for (const char* name : {"raw", "packed.gz", "packed_without_gz_suffix", "raw_named.gz"}) {
     INFO(name);
@@ -162,7 +98,7 @@ TEST_CASE("gzip data many times larger than the compressed file is read whole", 
 TEST_CASE("read_idx_labels reads labels and checks their range", "[data][idx]") {
   TempDir dir;
   const Bytes values = {0, 9, 3, 7, 1, 12};
-  write_raw(dir.file("labels"), labels_file(values));
+  write_bytes(dir.file("labels"), labels_file(values));
   write_gzip(dir.file("labels.gz"), labels_file(values));
   for (const char* name : {"labels", "labels.gz"}) {
     INFO(name);
@@ -183,19 +119,19 @@ TEST_CASE("the IDX reader names a file it cannot open", "[data][idx]") {
   const std::string missing = dir.file("no_such_file");
   CHECK_THAT(data_error([&] { scratchnet::read_idx_images(missing); }),
              StartsWith(missing) && Contains("cannot open"));
-  CHECK_THAT(data_error([&] { scratchnet::read_idx_labels(dir.path.string()); }),
-             StartsWith(dir.path.string()) && Contains("cannot open") && Contains("directory"));
+  CHECK_THAT(data_error([&] { scratchnet::read_idx_labels(dir.path().string()); }),
+             StartsWith(dir.path().string()) && Contains("cannot open") && Contains("directory"));
 }
 
 TEST_CASE("a bad magic number says what the file looks like", "[data][idx]") {
   TempDir dir;
   const std::string labels = dir.file("labels"), images = dir.file("images");
   const std::string text = dir.file("page.html"), twice = dir.file("twice.gz");
-  write_raw(labels, labels_file({1, 2, 3}));
-  write_raw(images, images_file(1, 2, 2, {1, 2, 3, 4}));
+  write_bytes(labels, labels_file({1, 2, 3}));
+  write_bytes(images, images_file(1, 2, 2, {1, 2, 3, 4}));
   const std::string html = "<!DOCTYPE html><html>Not Found</html>";
-  write_raw(text, Bytes(html.begin(), html.end()));
-  write_gzip(twice, gzipped(dir, images_file(1, 2, 2, {1, 2, 3, 4})));
+  write_bytes(text, Bytes(html.begin(), html.end()));
+  write_gzip(twice, gzip(images_file(1, 2, 2, {1, 2, 3, 4})));
 
   CHECK_THAT(data_error([&] { scratchnet::read_idx_images(labels); }),
              StartsWith(labels) && Contains("bad magic") && Contains("0x00000801") &&
@@ -215,7 +151,7 @@ TEST_CASE("a truncated IDX file is reported with expected and present sizes", "[
   const std::string raw = dir.file("cut"), gz = dir.file("cut.gz");
   for (const std::size_t keep : {std::size_t{0}, std::size_t{3}, std::size_t{9}, std::size_t{15}}) {
     INFO("cut inside the header after " << keep << " bytes");
-    write_raw(raw, head(full, keep));
+    write_bytes(raw, head(full, keep));
     write_gzip(gz, head(full, keep));
     for (const std::string& path : {raw, gz}) {
       CHECK_THAT(data_error([&] { scratchnet::read_idx_images(path); }),
@@ -226,7 +162,7 @@ TEST_CASE("a truncated IDX file is reported with expected and present sizes", "[
   for (const std::size_t keep :
        {std::size_t{16}, std::size_t{17}, std::size_t{30}, std::size_t{51}}) {
     INFO("cut inside the data after " << keep << " bytes");
-    write_raw(raw, head(full, keep));
+    write_bytes(raw, head(full, keep));
     write_gzip(gz, head(full, keep));
     CHECK_THAT(data_error([&] { scratchnet::read_idx_images(raw); }),
                StartsWith(raw) && Contains("truncated") && Contains("= 52 bytes") &&
@@ -236,23 +172,23 @@ TEST_CASE("a truncated IDX file is reported with expected and present sizes", "[
                    Contains("ends after " + std::to_string(keep) + " bytes"));
   }
   const Bytes labels = labels_file({1, 2, 3, 4, 5});
-  write_raw(raw, head(labels, 10));
+  write_bytes(raw, head(labels, 10));
   CHECK_THAT(data_error([&] { scratchnet::read_idx_labels(raw); }),
              StartsWith(raw) && Contains("truncated") && Contains("5 labels = 13 bytes"));
-  write_raw(raw, head(labels, 6));
+  write_bytes(raw, head(labels, 6));
   CHECK_THAT(data_error([&] { scratchnet::read_idx_labels(raw); }),
              Contains("truncated") && Contains("8-byte IDX header"));
 }
 
 TEST_CASE("a gzip file cut short is truncated wherever the cut falls", "[data][idx]") {
   TempDir dir;
-  const Bytes compressed = gzipped(dir, images_file(50, 8, 8, pattern_pixels(50, 64)));
+  const Bytes compressed = gzip(images_file(50, 8, 8, pattern_pixels(50, 64)));
   const std::string path = dir.file("cut.gz");
   const std::size_t n = compressed.size();
   // Inside the gzip header, inside the deflate data, inside the CRC, in the size.
   for (const std::size_t keep : {std::size_t{5}, std::size_t{12}, n / 2, n - 6, n - 1}) {
     INFO("compressed file cut to " << keep << " of " << n << " bytes");
-    write_raw(path, head(compressed, keep));
+    write_bytes(path, head(compressed, keep));
     CHECK_THAT(data_error([&] { scratchnet::read_idx_images(path); }),
                StartsWith(path) && Contains("truncated"));
     // Reading only a prefix must not hide the damage: the gzip trailer no
@@ -267,7 +203,7 @@ TEST_CASE("bytes after the promised data are reported", "[data][idx]") {
   Bytes file = images_file(2, 2, 2, pattern_pixels(2, 4));
   file.insert(file.end(), {7, 7, 7});
   const std::string raw = dir.file("long"), gz = dir.file("long.gz");
-  write_raw(raw, file);
+  write_bytes(raw, file);
   write_gzip(gz, file);
   for (const std::string& path : {raw, gz}) {
     CHECK_THAT(data_error([&] { scratchnet::read_idx_images(path); }),
@@ -275,7 +211,7 @@ TEST_CASE("bytes after the promised data are reported", "[data][idx]") {
   }
   Bytes labels = labels_file({1, 2});
   labels.push_back(0);
-  write_raw(raw, labels);
+  write_bytes(raw, labels);
   CHECK_THAT(data_error([&] { scratchnet::read_idx_labels(raw); }),
              StartsWith(raw) && Contains("trailing bytes") && Contains("1 bytes more"));
 }
@@ -283,13 +219,13 @@ TEST_CASE("bytes after the promised data are reported", "[data][idx]") {
 TEST_CASE("empty dimensions are rejected", "[data][idx]") {
   TempDir dir;
   const std::string path = dir.file("empty");
-  write_raw(path, images_file(0, 28, 28, {}));
+  write_bytes(path, images_file(0, 28, 28, {}));
   CHECK_THAT(data_error([&] { scratchnet::read_idx_images(path); }),
              StartsWith(path) && Contains("zero images"));
-  write_raw(path, images_file(1, 0, 28, {}));
+  write_bytes(path, images_file(1, 0, 28, {}));
   CHECK_THAT(data_error([&] { scratchnet::read_idx_images(path); }),
              StartsWith(path) && Contains("zero rows"));
-  write_raw(path, images_file(1, 28, 0, {}));
+  write_bytes(path, images_file(1, 28, 0, {}));
   CHECK_THAT(data_error([&] { scratchnet::read_idx_images(path); }),
              StartsWith(path) && Contains("zero columns"));
   write_gzip(path, labels_file({}));
@@ -307,9 +243,9 @@ TEST_CASE("a header claiming 2^31 images in a tiny file fails before allocating"
   labels[4] = 0x80, labels[5] = labels[6] = labels[7] = 0;
   const std::string raw = dir.file("huge"), gz = dir.file("huge.gz");
   const std::string raw_labels = dir.file("huge_labels"), gz_labels = dir.file("huge_labels.gz");
-  write_raw(raw, images);
+  write_bytes(raw, images);
   write_gzip(gz, images);
-  write_raw(raw_labels, labels);
+  write_bytes(raw_labels, labels);
   write_gzip(gz_labels, labels);
 
   const auto start = std::chrono::steady_clock::now();
@@ -328,7 +264,7 @@ TEST_CASE("a header claiming 2^31 images in a tiny file fails before allocating"
 
   // Sizes whose product does not even fit in 64 bits.
   const std::uint32_t max = std::numeric_limits<std::uint32_t>::max();
-  write_raw(raw, images_file(max, max, max, Bytes(16, 0)));
+  write_bytes(raw, images_file(max, max, max, Bytes(16, 0)));
   CHECK_THAT(data_error([&] { scratchnet::read_idx_images(raw); }),
              StartsWith(raw) && Contains("more bytes than can be addressed"));
 }
@@ -336,34 +272,34 @@ TEST_CASE("a header claiming 2^31 images in a tiny file fails before allocating"
 TEST_CASE("a corrupt gzip stream is reported as corrupt", "[data][idx]") {
   TempDir dir;
   const Bytes file = images_file(40, 10, 10, pattern_pixels(40, 100));
-  const Bytes good = gzipped(dir, file);
+  const Bytes good = gzip(file);
   const std::string path = dir.file("bad.gz");
 
   SECTION("garbage after the gzip magic") {
     Bytes garbage = {0x1f, 0x8b};
     for (int i = 0; i < 200; ++i) garbage.push_back(static_cast<std::uint8_t>(i * 73 + 5));
-    write_raw(path, garbage);
+    write_bytes(path, garbage);
     CHECK_THAT(data_error([&] { scratchnet::read_idx_images(path); }),
                StartsWith(path) && Contains("corrupt gzip stream"));
   }
   SECTION("a damaged body") {
     Bytes damaged = good;
     for (std::size_t i = damaged.size() / 2; i < damaged.size() / 2 + 16; ++i) damaged[i] ^= 0xa5;
-    write_raw(path, damaged);
+    write_bytes(path, damaged);
     CHECK_THAT(data_error([&] { scratchnet::read_idx_images(path); }),
                StartsWith(path) && Contains("corrupt gzip stream"));
   }
   SECTION("a wrong checksum") {
     Bytes damaged = good;
     damaged[damaged.size() - 8] ^= 0xff;  // first CRC-32 byte of the trailer
-    write_raw(path, damaged);
+    write_bytes(path, damaged);
     CHECK_THAT(data_error([&] { scratchnet::read_idx_images(path); }),
                StartsWith(path) && Contains("corrupt gzip stream") && Contains("check"));
   }
   SECTION("garbage after the end of the stream") {
     Bytes padded = good;
     padded.insert(padded.end(), {'j', 'u', 'n', 'k'});
-    write_raw(path, padded);
+    write_bytes(path, padded);
     CHECK_THAT(data_error([&] { scratchnet::read_idx_images(path); }),
                StartsWith(path) && Contains("unexpected bytes after its end"));
   }
@@ -373,11 +309,11 @@ TEST_CASE("concatenated gzip members are read as one stream", "[data][idx]") {
   TempDir dir;
   const Bytes pixels = pattern_pixels(6, 9);
   const Bytes file = images_file(6, 3, 3, pixels);
-  Bytes both = gzipped(dir, head(file, 30));
-  const Bytes second = gzipped(dir, Bytes(file.begin() + 30, file.end()));
+  Bytes both = gzip(head(file, 30));
+  const Bytes second = gzip(Bytes(file.begin() + 30, file.end()));
   both.insert(both.end(), second.begin(), second.end());
   const std::string path = dir.file("two_members.gz");
-  write_raw(path, both);
+  write_bytes(path, both);
   CHECK(scratchnet::read_idx_images(path).pixels == pixels);
   // The trailer records only the last member's size, so a prefix read cannot
   // trust it and reads everything; the result is still the prefix.
@@ -390,9 +326,9 @@ TEST_CASE("max_count reads only the first records", "[data][idx]") {
   TempDir dir;
   const Bytes pixels = pattern_pixels(10, 6);
   const Bytes labels = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
-  write_raw(dir.file("images"), images_file(10, 2, 3, pixels));
+  write_bytes(dir.file("images"), images_file(10, 2, 3, pixels));
   write_gzip(dir.file("images.gz"), images_file(10, 2, 3, pixels));
-  write_raw(dir.file("labels"), labels_file(labels));
+  write_bytes(dir.file("labels"), labels_file(labels));
   write_gzip(dir.file("labels.gz"), labels_file(labels));
   for (const char* suffix : {"", ".gz"}) {
     INFO("suffix '" << suffix << "'");
@@ -409,7 +345,7 @@ TEST_CASE("max_count reads only the first records", "[data][idx]") {
     CHECK(total == 10);
   }
   // A raw file's length is checked against the header even for a prefix.
-  write_raw(dir.file("images"), head(images_file(10, 2, 3, pixels), 50));
+  write_bytes(dir.file("images"), head(images_file(10, 2, 3, pixels), 50));
   CHECK_THAT(data_error([&] { scratchnet::read_idx_images(dir.file("images"), 1); }),
              Contains("truncated"));
   CHECK_THROWS_AS(scratchnet::read_idx_images(dir.file("images.gz"), -1), std::invalid_argument);
@@ -433,7 +369,7 @@ void write_mnist(const TempDir& dir, std::array<bool, 4> gz,
     if (gz[i]) {
       write_gzip(dir.file(std::string(kMnistNames[i]) + ".gz"), contents[i]);
     } else {
-      write_raw(dir.file(kMnistNames[i]), contents[i]);
+      write_bytes(dir.file(kMnistNames[i]), contents[i]);
     }
   }
 }
@@ -446,7 +382,7 @@ TEST_CASE("load_mnist finds raw and .gz files and scales pixels to [0, 1]", "[da
   for (const auto& gz : layouts) {
     TempDir dir;
     write_mnist(dir, gz);
-    const scratchnet::MnistData<float> data = scratchnet::load_mnist(dir.path.string());
+    const scratchnet::MnistData<float> data = scratchnet::load_mnist(dir.path().string());
     CHECK(data.train_images_path == dir.file(std::string(kMnistNames[0]) + (gz[0] ? ".gz" : "")));
     CHECK(data.train_labels_path == dir.file(std::string(kMnistNames[1]) + (gz[1] ? ".gz" : "")));
     CHECK(data.test_images_path == dir.file(std::string(kMnistNames[2]) + (gz[2] ? ".gz" : "")));
@@ -472,7 +408,7 @@ TEST_CASE("load_mnist finds raw and .gz files and scales pixels to [0, 1]", "[da
 TEST_CASE("load_mnist<double> holds the book's float32 values", "[data][mnist]") {
   TempDir dir;
   write_mnist(dir, {false, false, true, true});
-  const auto data = scratchnet::load_mnist<double>(dir.path.string());
+  const auto data = scratchnet::load_mnist<double>(dir.path().string());
   const Bytes pixels = pattern_pixels(4, 6);
   for (Index i = 0; i < 24; ++i) {
     const std::uint8_t k = pixels[static_cast<std::size_t>(i)];
@@ -484,7 +420,7 @@ TEST_CASE("load_mnist prefers the raw file when both exist", "[data][mnist]") {
   TempDir dir;
   write_mnist(dir, {true, true, true, true});
   write_mnist(dir, {false, false, false, false});
-  const auto data = scratchnet::load_mnist(dir.path.string());
+  const auto data = scratchnet::load_mnist(dir.path().string());
   CHECK(data.train_images_path == dir.file(kMnistNames[0]));
   CHECK(data.test_labels_path == dir.file(kMnistNames[3]));
 }
@@ -496,16 +432,16 @@ TEST_CASE("load_mnist keeps only max_train and max_test samples", "[data][mnist]
     scratchnet::MnistOptions options;
     options.max_train = 4;
     options.max_test = 1;
-    const auto data = scratchnet::load_mnist(dir.path.string(), options);
+    const auto data = scratchnet::load_mnist(dir.path().string(), options);
     CHECK(data.train.size() == 4);
     CHECK(data.train.labels.size() == 4);
     CHECK(data.train.labels[3] == 3);
     CHECK(data.test.size() == 1);
     CHECK(data.test.labels[0] == 5);
     options.max_train = 1000;  // more than there are: all of them
-    CHECK(scratchnet::load_mnist(dir.path.string(), options).train.size() == 6);
+    CHECK(scratchnet::load_mnist(dir.path().string(), options).train.size() == 6);
     options.max_test = -1;
-    CHECK_THROWS_AS(scratchnet::load_mnist(dir.path.string(), options), std::invalid_argument);
+    CHECK_THROWS_AS(scratchnet::load_mnist(dir.path().string(), options), std::invalid_argument);
   }
 }
 
@@ -519,14 +455,14 @@ TEST_CASE("load_mnist reports images and labels that do not pair up", "[data][mn
     scratchnet::MnistOptions options;
     options.max_train = max_train;
     CHECK_THAT(
-        data_error([&] { scratchnet::load_mnist(dir.path.string(), options); }),
+        data_error([&] { scratchnet::load_mnist(dir.path().string(), options); }),
         StartsWith(images) && Contains("6 images") && Contains(labels) && Contains("5 labels"));
   }
 }
 
 TEST_CASE("load_mnist rejects bad folders, missing files, bad labels and shapes", "[data][mnist]") {
   TempDir dir;
-  const std::string folder = dir.path.string();
+  const std::string folder = dir.path().string();
   const std::string missing = dir.file("nowhere");
   CHECK_THAT(data_error([&] { scratchnet::load_mnist(missing); }),
              StartsWith(missing) && Contains("does not exist"));

@@ -2,28 +2,26 @@
 // I/O under it (core/binary_io.hpp): exact round trips in float and double,
 // byte-for-byte determinism, and a ModelFormatError naming the fault for every
 // truncation, bit flip and crafted inconsistency, never a crash.
-#include <unistd.h>
-
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <limits>
 #include <string>
 #include <vector>
 
 #include "scratchnet/core/binary_io.hpp"
 #include "scratchnet/network/multi_layer_net.hpp"
+#include "support/bytes.hpp"
+#include "support/model_bytes.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using Catch::Contains;
 using Catch::StartsWith;
 using scratchnet::Activation;
-using scratchnet::Bytes;
 using scratchnet::Index;
 using scratchnet::Labels;
 using scratchnet::Matrix;
@@ -31,114 +29,24 @@ using scratchnet::ModelFormatError;
 using scratchnet::MultiLayerNet;
 using scratchnet::MultiLayerNetOptions;
 using scratchnet::WeightInit;
+using scratchnet::test::Bytes;
+using scratchnet::test::get_le;
+using scratchnet::test::load_error;
+using scratchnet::test::put_le;
+using scratchnet::test::read_bytes;
+using scratchnet::test::reseal;
+using scratchnet::test::TempDir;
+using scratchnet::test::write_bytes;
+using namespace scratchnet::test::two_hidden_layers;
 
 namespace {
 
-// A fresh folder under the system's temp folder, removed with its contents.
-class TempDir {
- public:
-  TempDir() {
-    static int counter = 0;
-    scratchnet::Rng rng(static_cast<std::uint64_t>(::getpid()) * 1000003ULL +
-                        static_cast<std::uint64_t>(counter++));
-    path_ = fs::temp_directory_path() / ("scratchnet_model_file_" + std::to_string(::getpid()) +
-                                         "_" + std::to_string(rng.next_u64() % 1000000007ULL));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-  const fs::path& path() const { return path_; }
-
-  // Names of the entries in the folder, sorted.
-  std::vector<std::string> entries() const {
-    std::vector<std::string> names;
-    for (const auto& entry : fs::directory_iterator(path_)) {
-      names.push_back(entry.path().filename().string());
-    }
-    std::sort(names.begin(), names.end());
-    return names;
-  }
-
-  bool has_temp_file() const {
-    for (const std::string& name : entries()) {
-      if (name.find(".tmp.") != std::string::npos) return true;
-    }
-    return false;
-  }
-
- private:
-  fs::path path_;
-};
-
-Bytes read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE(in);
-  return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-void write_bytes(const std::string& path, const Bytes& bytes) {
-  // A new file rather than a truncated one: ext4 flushes a file truncated and
-  // rewritten when it is closed, which would make the loops below slow.
-  std::error_code ec;
-  fs::remove(path, ec);
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  REQUIRE(out);
-  out.write(reinterpret_cast<const char*>(bytes.data()),
-            static_cast<std::streamsize>(bytes.size()));
-  REQUIRE(out);
-}
-
-void put_le(Bytes& bytes, std::size_t offset, std::uint64_t value, std::size_t width) {
-  REQUIRE(offset + width <= bytes.size());
-  for (std::size_t i = 0; i < width; ++i) {
-    bytes[offset + i] = static_cast<unsigned char>(value >> (8 * i));
-  }
-}
-
-std::uint64_t get_le(const Bytes& bytes, std::size_t offset, std::size_t width) {
-  REQUIRE(offset + width <= bytes.size());
-  std::uint64_t value = 0;
-  for (std::size_t i = 0; i < width; ++i) {
-    value |= static_cast<std::uint64_t>(bytes[offset + i]) << (8 * i);
-  }
-  return value;
-}
-
-// Recomputes the CRC at the end, so that a crafted change reaches the checks
-// after the checksum.
-void reseal(Bytes& bytes) {
-  REQUIRE(bytes.size() >= 4);
-  const std::size_t body = bytes.size() - 4;
-  put_le(bytes, body, scratchnet::crc32(bytes.data(), body), 4);
-}
-
 // The body (everything before the CRC) cut to length, with a valid CRC.
 Bytes resealed_prefix(const Bytes& bytes, std::size_t length) {
-  Bytes out(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(length));
+  Bytes out = scratchnet::test::head(bytes, length);
   out.resize(length + 4);
   reseal(out);
   return out;
-}
-
-// The message load() throws for these bytes, or "" when it loads; any other
-// exception fails the test.
-template <typename T>
-std::string load_error(const std::string& path, const Bytes& bytes) {
-  write_bytes(path, bytes);
-  try {
-    MultiLayerNet<T>::load(path);
-  } catch (const ModelFormatError& e) {
-    return e.what();
-  } catch (const std::exception& e) {
-    FAIL("load threw something other than ModelFormatError: " << e.what());
-  }
-  return "";
 }
 
 MultiLayerNetOptions small_options(std::uint64_t seed = 7) {
@@ -258,18 +166,6 @@ std::vector<std::size_t> section_ends(const Bytes& bytes) {
   return ends;
 }
 
-constexpr std::size_t kVersionOffset = 8;
-constexpr std::size_t kScalarOffset = 12;
-constexpr std::size_t kHiddenCountOffset = 24;
-constexpr std::size_t kFirstHiddenOffset = 28;
-// With the two hidden layers of small_options():
-constexpr std::size_t kActivationOffset = 28 + 16 + 8;
-constexpr std::size_t kInitKindOffset = kActivationOffset + 4;
-constexpr std::size_t kInitStdOffset = kInitKindOffset + 4;
-constexpr std::size_t kBatchnormOffset = kInitStdOffset + 16;
-constexpr std::size_t kDropoutOffset = kBatchnormOffset + 1;
-constexpr std::size_t kFirstNameOffset = kDropoutOffset + 8 + 1 + 8 + 4;
-
 }  // namespace
 
 TEMPLATE_TEST_CASE("A loaded model is the saved one, bit for bit", "[model_file]", float, double) {
@@ -373,9 +269,9 @@ TEST_CASE("The file depends on the model only", "[model_file]") {
   // The documented header.
   REQUIRE(a.size() > 16);
   CHECK(std::string(a.begin(), a.begin() + 8) == "SCRNMODL");
-  CHECK(get_le(a, kVersionOffset, 4) == 1);
-  CHECK(get_le(a, kScalarOffset, 4) == 8);
-  CHECK(get_le(read_bytes(dir.file("float.bin")), kScalarOffset, 4) == 4);
+  CHECK(get_le(a, kVersion, 4) == 1);
+  CHECK(get_le(a, kScalar, 4) == 8);
+  CHECK(get_le(read_bytes(dir.file("float.bin")), kScalar, 4) == 4);
   CHECK(get_le(a, a.size() - 4, 4) == scratchnet::crc32(a.data(), a.size() - 4));
   CHECK(section_ends<double>(a).back() == a.size());
 }
@@ -428,11 +324,11 @@ TEMPLATE_TEST_CASE("A file cut anywhere is refused", "[model_file][errors]", flo
     }
     // At a boundary the message names the section that is missing.
     // The architecture is checked against the bytes left before it is built.
-    CHECK_THAT(load_error<TestType>(path, resealed_prefix(bytes, kFirstNameOffset - 4)),
+    CHECK_THAT(load_error<TestType>(path, resealed_prefix(bytes, kFirstName - 4)),
                Contains("truncated: the architecture in its options has 110 parameter and "
                         "buffer values of " +
                         std::to_string(sizeof(TestType)) + " bytes, but only 0 bytes follow"));
-    CHECK_THAT(load_error<TestType>(path, resealed_prefix(bytes, kFirstNameOffset - 2)),
+    CHECK_THAT(load_error<TestType>(path, resealed_prefix(bytes, kFirstName - 2)),
                Contains("truncated: the architecture in its options"));
     CHECK_THAT(load_error<TestType>(path, resealed_prefix(bytes, 88)),
                Contains("truncated: options: seed needs 8 bytes at byte offset 86, but only 2 "
@@ -460,9 +356,9 @@ TEST_CASE("Every single-bit flip is caught", "[model_file][errors]") {
       Bytes flipped = bytes;
       flipped[i] = static_cast<unsigned char>(flipped[i] ^ (1U << bit));
       const std::string error = load_error<float>(path, flipped);
-      const char* expected = i < 8               ? "not a scratchnet model file"
-                             : i < kScalarOffset ? "unsupported model format version"
-                                                 : "corrupted: checksum mismatch";
+      const char* expected = i < 8         ? "not a scratchnet model file"
+                             : i < kScalar ? "unsupported model format version"
+                                           : "corrupted: checksum mismatch";
       if (error.rfind(path + ": ", 0) != 0 || error.find(expected) == std::string::npos) {
         if (wrong.empty()) {
           wrong = "byte " + std::to_string(i) + " bit " + std::to_string(bit) + ": '" + error + "'";
@@ -481,7 +377,7 @@ TEST_CASE("A file of another version names both versions", "[model_file][errors]
   trained_net<double>(small_options()).save(dir.file("model.bin"));
   Bytes bytes = read_bytes(dir.file("model.bin"));
   for (std::uint64_t version : {0ULL, 2ULL, 0xFFFFFFFFULL}) {
-    put_le(bytes, kVersionOffset, version, 4);
+    put_le(bytes, kVersion, version, 4);
     reseal(bytes);  // so that the version check, not the checksum, fires
     const std::string path = dir.file("v.bin");
     CHECK(load_error<double>(path, bytes) == path + ": unsupported model format version " +
@@ -496,9 +392,8 @@ TEST_CASE("Inconsistent files with a valid checksum name the fault", "[model_fil
   const Bytes good = read_bytes(dir.file("model.bin"));
   const std::string path = dir.file("bad.bin");
   REQUIRE(load_error<double>(path, good).empty());
-  REQUIRE(get_le(good, kFirstHiddenOffset, 8) == 5);
-  REQUIRE(std::string(good.begin() + kFirstNameOffset + 4, good.begin() + kFirstNameOffset + 6) ==
-          "W1");
+  REQUIRE(get_le(good, kHidden0, 8) == 5);
+  REQUIRE(std::string(good.begin() + kFirstName + 4, good.begin() + kFirstName + 6) == "W1");
 
   const auto patched = [&](std::size_t offset, std::uint64_t value, std::size_t width) {
     Bytes bytes = good;
@@ -511,39 +406,38 @@ TEST_CASE("Inconsistent files with a valid checksum name the fault", "[model_fil
     std::memcpy(&bits, &v, sizeof v);
     return bits;
   };
-  REQUIRE(get_le(good, kDropoutOffset, 8) == f64_bits(0.2));
-  REQUIRE(get_le(good, kBatchnormOffset, 1) == 1);
+  REQUIRE(get_le(good, kDropout, 8) == f64_bits(0.2));
+  REQUIRE(get_le(good, kBatchnorm, 1) == 1);
 
-  CHECK_THAT(patched(kScalarOffset, 3, 4), StartsWith(path + ": invalid scalar type 3"));
-  CHECK_THAT(patched(kFirstHiddenOffset, 6, 8),
+  CHECK_THAT(patched(kScalar, 3, 4), StartsWith(path + ": invalid scalar type 3"));
+  CHECK_THAT(patched(kHidden0, 6, 8),
              StartsWith(path + ": parameter W1 is 6x5 but the architecture in its options makes "
                                "it 6x6"));
-  CHECK_THAT(patched(kFirstNameOffset + 4, 'X', 1),
+  CHECK_THAT(patched(kFirstName + 4, 'X', 1),
              StartsWith(path + ": parameter 1 is named 'X1' but the architecture in its options "
                                "has 'W1' there"));
-  CHECK_THAT(patched(kBatchnormOffset, 0, 1),
+  CHECK_THAT(patched(kBatchnorm, 0, 1),
              StartsWith(path + ": holds 10 parameters but the architecture in its options has 6"));
-  CHECK_THAT(patched(kBatchnormOffset, 2, 1),
+  CHECK_THAT(patched(kBatchnorm, 2, 1),
              StartsWith(path + ": options: use_batchnorm: expected 0 or 1, found 2"));
-  CHECK_THAT(patched(kDropoutOffset, f64_bits(1.5), 8),
+  CHECK_THAT(patched(kDropout, f64_bits(1.5), 8),
              StartsWith(path + ": invalid options: dropout_ratio"));
-  CHECK_THAT(patched(kDropoutOffset, f64_bits(std::nan("")), 8),
+  CHECK_THAT(patched(kDropout, f64_bits(std::nan("")), 8),
              StartsWith(path + ": invalid options: dropout_ratio"));
   CHECK_THAT(patched(16, static_cast<std::uint64_t>(-4), 8),
              StartsWith(path + ": invalid options: input_size"));
-  CHECK_THAT(patched(kActivationOffset, 9, 4),
+  CHECK_THAT(patched(kActivation, 9, 4),
              StartsWith(path + ": invalid options: unknown activation code 9"));
-  CHECK_THAT(patched(kInitKindOffset, 7, 4),
+  CHECK_THAT(patched(kInitKind, 7, 4),
              StartsWith(path + ": invalid options: unknown weight_init code 7"));
-  CHECK_THAT(patched(kInitStdOffset, f64_bits(-1.0), 8),
+  CHECK_THAT(patched(kInitStd, f64_bits(-1.0), 8),
              StartsWith(path + ": invalid options: weight_init"));
   // Sizes far beyond the file are refused before anything is allocated.
-  CHECK_THAT(patched(kFirstHiddenOffset, 1ULL << 40, 8), StartsWith(path + ": truncated: "));
-  CHECK_THAT(patched(kFirstHiddenOffset, 0x7FFFFFFFFFFFFFFFULL, 8),
-             StartsWith(path + ": truncated: "));
-  CHECK_THAT(patched(kHiddenCountOffset, 0xFFFFFFFFULL, 4),
+  CHECK_THAT(patched(kHidden0, 1ULL << 40, 8), StartsWith(path + ": truncated: "));
+  CHECK_THAT(patched(kHidden0, 0x7FFFFFFFFFFFFFFFULL, 8), StartsWith(path + ": truncated: "));
+  CHECK_THAT(patched(kHiddenCount, 0xFFFFFFFFULL, 4),
              StartsWith(path + ": truncated: options: hidden_sizes"));
-  CHECK_THAT(patched(kFirstNameOffset, 0xFFFFFFFFULL, 4),
+  CHECK_THAT(patched(kFirstName, 0xFFFFFFFFULL, 4),
              StartsWith(path + ": name of parameter 1: length 4294967295 is over the limit"));
 
   // Bytes between the last buffer and the checksum.
@@ -571,7 +465,7 @@ TEST_CASE("Random damage with a valid checksum never crashes", "[model_file][err
     const auto changes = 1 + rng.below(4);
     for (std::uint64_t c = 0; c < changes; ++c) {
       // Mostly in the header and options, where the sizes are.
-      const std::size_t limit = rng.below(2) == 0 ? kFirstNameOffset + 40 : good.size() - 4;
+      const std::size_t limit = rng.below(2) == 0 ? kFirstName + 40 : good.size() - 4;
       const auto at = static_cast<std::size_t>(rng.below(limit));
       bytes[at] = static_cast<unsigned char>(rng.below(256));
     }

@@ -17,7 +17,7 @@ using Mat = scratchnet::Matrix<double>;
 
 namespace {
 
-MultiLayerNetOptions small_options() {
+MultiLayerNetOptions plain_net() {
   MultiLayerNetOptions o;
   o.input_size = 6;
   o.hidden_sizes = {5, 4};
@@ -63,7 +63,7 @@ TEST_CASE("Whole-network backprop matches the numerical gradient", "[network][gr
   for (Activation activation : {Activation::relu, Activation::sigmoid, Activation::tanh}) {
     for (bool batchnorm : {false, true}) {
       for (double dropout : {0.0, 0.3}) {
-        MultiLayerNetOptions o = small_options();
+        MultiLayerNetOptions o = plain_net();
         o.activation = activation;
         o.use_batchnorm = batchnorm;
         o.dropout_ratio = dropout;
@@ -102,7 +102,7 @@ TEST_CASE("Gradient check table for relu, batch norm and weight decay", "[networ
 TEST_CASE("The book's log constant makes the numerical gradient differ", "[network][gradient]") {
   // The check only means something if it can fail: with log(y + 1e-7) kept,
   // the numerical gradient is of another function than backprop's.
-  MultiLayerNetOptions o = small_options();
+  MultiLayerNetOptions o = plain_net();
   o.weight_init = 3.0;  // large weights: confident, sometimes wrong predictions
   MultiLayerNet<double> net(o);
   const Batch batch = random_batch(4, 6, 3, 8);
@@ -113,7 +113,7 @@ TEST_CASE("The book's log constant makes the numerical gradient differ", "[netwo
 }
 
 TEST_CASE("Parameters are named and ordered as in the book", "[network]") {
-  MultiLayerNetOptions o = small_options();
+  MultiLayerNetOptions o = plain_net();
   o.use_batchnorm = true;
   MultiLayerNet<double> net(o);
   std::vector<std::string> names;
@@ -161,7 +161,7 @@ TEST_CASE("Loss, weight decay and accuracy against hand computations", "[network
 
 TEST_CASE("Bad options and arguments throw invalid_argument naming them", "[network][errors]") {
   auto rejects = [](auto change, const std::string& name) {
-    MultiLayerNetOptions o = small_options();
+    MultiLayerNetOptions o = plain_net();
     change(o);
     CHECK_THROWS_WITH(MultiLayerNet<double>(o), Catch::StartsWith(name));
   };
@@ -175,7 +175,7 @@ TEST_CASE("Bad options and arguments throw invalid_argument naming them", "[netw
   CHECK_THROWS_WITH(scratchnet::WeightInit(-1.0), Catch::StartsWith("weight_init"));
   CHECK_THROWS_WITH(scratchnet::WeightInit::parse("glorot"), Catch::StartsWith("weight_init"));
 
-  MultiLayerNet<double> net(small_options());
+  MultiLayerNet<double> net(plain_net());
   const Batch good = random_batch(3, 6, 3, 1);
   CHECK_THROWS_WITH(net.predict(Mat::Zero(3, 5)), Catch::StartsWith("x"));
   Labels out_of_range(3);
@@ -207,7 +207,7 @@ TEST_CASE("Initialisers draw N(0, std^2) with the book's scales", "[init]") {
 }
 
 TEST_CASE("The same seed gives the same network, another seed another", "[init]") {
-  MultiLayerNetOptions o = small_options();
+  MultiLayerNetOptions o = plain_net();
   MultiLayerNet<double> a(o), b(o);
   o.seed = 43;
   MultiLayerNet<double> c(o);

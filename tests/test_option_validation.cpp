@@ -15,29 +15,17 @@
 #include "scratchnet/network/multi_layer_net.hpp"
 #include "scratchnet/optimizers/make_optimizer.hpp"
 #include "scratchnet/training/trainer.hpp"
+#include "support/errors.hpp"
 
 namespace {
 
 namespace sn = scratchnet;
 using Catch::Matchers::StartsWith;
 using sn::Index;
+using sn::test::refusal;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
-
-// The message of the std::invalid_argument f throws; fails the test on
-// anything else.
-std::string refusal(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::invalid_argument& e) {
-    return e.what();
-  } catch (const std::exception& e) {
-    FAIL("expected std::invalid_argument, got another exception: " << e.what());
-  }
-  FAIL("expected std::invalid_argument, nothing was thrown");
-  return {};
-}
 
 // ------------------------------------------------------ MultiLayerNetOptions
 

@@ -7,24 +7,16 @@
 
 #include "scratchnet/optimizers/optimizers.hpp"
 #include "scratchnet/training/trainer.hpp"
+#include "support/blobs.hpp"
 
 using scratchnet::Dataset;
 using scratchnet::Index;
 
 namespace {
 
-// Two Gaussian blobs per class in 4 dimensions: easy to learn, not trivial.
-Dataset<float> blobs(Index n, std::uint64_t seed) {
-  scratchnet::Rng rng(seed);
-  Dataset<float> d{scratchnet::Matrix<float>(n, 4), scratchnet::Labels(n)};
-  for (Index i = 0; i < n; ++i) {
-    const int label = static_cast<int>(rng.below(3));
-    d.labels(i) = label;
-    for (Index j = 0; j < 4; ++j) {
-      d.x(i, j) = static_cast<float>(rng.normal() * 0.5 + (j == label ? 2.0 : 0.0));
-    }
-  }
-  return d;
+// One blob per class in 4 dimensions: easy to learn, not trivial.
+Dataset<float> trainer_data(Index n, std::uint64_t seed) {
+  return scratchnet::test::blobs(n, 4, 0.5, 2.0, seed);
 }
 
 scratchnet::MultiLayerNetOptions blob_net() {
@@ -39,7 +31,7 @@ scratchnet::MultiLayerNetOptions blob_net() {
 }  // namespace
 
 TEST_CASE("Trainer runs floor(N / batch) iterations per epoch and learns", "[trainer]") {
-  const Dataset<float> train = blobs(250, 1), test = blobs(100, 2);
+  const Dataset<float> train = trainer_data(250, 1), test = trainer_data(100, 2);
   scratchnet::MultiLayerNet<float> net(blob_net());
   scratchnet::SGD<float> sgd(0.1);
   scratchnet::TrainerOptions options;
@@ -58,7 +50,7 @@ TEST_CASE("Trainer runs floor(N / batch) iterations per epoch and learns", "[tra
 }
 
 TEST_CASE("The same seeds give the same training, in both sampling modes", "[trainer]") {
-  const Dataset<float> train = blobs(200, 3), test = blobs(50, 4);
+  const Dataset<float> train = trainer_data(200, 3), test = trainer_data(50, 4);
   for (auto sampling : {scratchnet::Sampling::shuffle, scratchnet::Sampling::book}) {
     auto run = [&] {
       scratchnet::MultiLayerNet<float> net(blob_net());
@@ -76,7 +68,7 @@ TEST_CASE("The same seeds give the same training, in both sampling modes", "[tra
 }
 
 TEST_CASE("An epoch callback can stop training", "[trainer]") {
-  const Dataset<float> train = blobs(100, 5), test = blobs(20, 6);
+  const Dataset<float> train = trainer_data(100, 5), test = trainer_data(20, 6);
   scratchnet::MultiLayerNet<float> net(blob_net());
   scratchnet::SGD<float> sgd;
   scratchnet::TrainerOptions options;
@@ -94,7 +86,7 @@ TEST_CASE("An epoch callback can stop training", "[trainer]") {
 }
 
 TEST_CASE("A diverging run stops with the epoch, iteration and advice", "[trainer][errors]") {
-  const Dataset<float> train = blobs(100, 7), test = blobs(20, 8);
+  const Dataset<float> train = trainer_data(100, 7), test = trainer_data(20, 8);
   scratchnet::MultiLayerNet<float> net(blob_net());
   scratchnet::SGD<float> sgd(1e30);
   scratchnet::TrainerOptions options;
@@ -112,7 +104,7 @@ TEST_CASE("A diverging run stops with the epoch, iteration and advice", "[traine
 }
 
 TEST_CASE("Trainer options are checked", "[trainer][errors]") {
-  const Dataset<float> train = blobs(30, 9), test = blobs(10, 10);
+  const Dataset<float> train = trainer_data(30, 9), test = trainer_data(10, 10);
   scratchnet::MultiLayerNet<float> net(blob_net());
   scratchnet::SGD<float> sgd;
   auto rejects = [&](scratchnet::TrainerOptions options, const std::string& name) {
