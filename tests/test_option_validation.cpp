@@ -200,7 +200,7 @@ TEST_CASE("use_batchnorm has no invalid value", "[options][network]") {
   }
 }
 
-TEST_CASE("dropout_ratio must be in [0, 1)", "[options][network]") {
+TEST_CASE("dropout_ratio must be at least 0 and below 1", "[options][network]") {
   for (const double bad : {kNaN, kInf, -kInf, -0.1, 1.0, 1.5}) {
     INFO("ratio " << bad);
     sn::MultiLayerNetOptions o = small_net();
@@ -258,7 +258,7 @@ TEST_CASE("lr must be a finite positive number, given or through make_optimizer"
   }
 }
 
-TEST_CASE("momentum must be in [0, 1)", "[options][optimizers]") {
+TEST_CASE("momentum must be at least 0 and below 1", "[options][optimizers]") {
   const auto set = [](sn::OptimizerOptions& o, double v) { o.momentum = v; };
   for (const double bad : kNotFractions) {
     optimizer_refuses(
@@ -270,7 +270,7 @@ TEST_CASE("momentum must be in [0, 1)", "[options][optimizers]") {
   CHECK_NOTHROW(sn::Nesterov<float>(0.01, 0.999));
 }
 
-TEST_CASE("decay must be in [0, 1)", "[options][optimizers]") {
+TEST_CASE("decay must be at least 0 and below 1", "[options][optimizers]") {
   const auto set = [](sn::OptimizerOptions& o, double v) { o.decay = v; };
   for (const double bad : kNotFractions) {
     optimizer_refuses(
@@ -279,7 +279,7 @@ TEST_CASE("decay must be in [0, 1)", "[options][optimizers]") {
   CHECK_NOTHROW(sn::RMSProp<double>(0.01, 0.0));
 }
 
-TEST_CASE("beta1 must be in [0, 1)", "[options][optimizers]") {
+TEST_CASE("beta1 must be at least 0 and below 1", "[options][optimizers]") {
   const auto set = [](sn::OptimizerOptions& o, double v) { o.beta1 = v; };
   for (const double bad : kNotFractions) {
     optimizer_refuses(
@@ -288,7 +288,7 @@ TEST_CASE("beta1 must be in [0, 1)", "[options][optimizers]") {
   CHECK_NOTHROW(sn::Adam<double>(0.001, 0.0));
 }
 
-TEST_CASE("beta2 must be in [0, 1)", "[options][optimizers]") {
+TEST_CASE("beta2 must be at least 0 and below 1", "[options][optimizers]") {
   const auto set = [](sn::OptimizerOptions& o, double v) { o.beta2 = v; };
   for (const double bad : kNotFractions) {
     optimizer_refuses(
