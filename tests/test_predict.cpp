@@ -26,8 +26,10 @@ TEST_CASE("predict in batches gives the scores of one pass over every row", "[ne
   CHECK((batched - one_pass).cwiseAbs().maxCoeff() <= 1e-12);
   CHECK(net.hidden_activations().front()->rows() == rows);
 
-  // A row scored alone gets the score it has in the batch.
+  // A row scored alone gets the score it has in the batch, up to rounding:
+  // one row goes through Eigen's matrix-vector kernel, which sums in another
+  // order than the matrix-matrix one (seen: a difference above 1e-12 at -O3).
   const scratchnet::Index last = rows - 1;
   const scratchnet::Matrix<double> alone = net.predict(x.row(last));
-  CHECK((alone.row(0) - batched.row(last)).cwiseAbs().maxCoeff() <= 1e-12);
+  CHECK((alone.row(0) - batched.row(last)).cwiseAbs().maxCoeff() <= 1e-9);
 }
