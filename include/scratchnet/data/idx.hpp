@@ -81,7 +81,9 @@ struct IdxRecords {
 // converts them as they arrive, so the file's bytes are never all held.
 struct IdxByteStore {
   std::vector<std::uint8_t> bytes;
-  void begin(const IdxRecords& /*header*/, std::size_t likely_bytes) { bytes.reserve(likely_bytes); }
+  void begin(const IdxRecords& /*header*/, std::size_t likely_bytes) {
+    bytes.reserve(likely_bytes);
+  }
   void append(const std::uint8_t* p, std::size_t n) { bytes.insert(bytes.end(), p, p + n); }
   void keep_first(std::size_t n) {
     bytes.resize(n);

@@ -143,10 +143,9 @@ class SlottedOptimizer : public Optimizer<T> {
 
  protected:
   SlottedOptimizer(std::string name, double lr, std::vector<std::string> slot_names)
-      : name_(std::move(name)),
-        lr_(checked_learning_rate(lr)),
-        slot_names_(std::move(slot_names)) {
-    if (slot_names_.size() > kMaxSlots) throw std::logic_error(name_ + ": more slots than kMaxSlots");
+      : name_(std::move(name)), lr_(checked_learning_rate(lr)), slot_names_(std::move(slot_names)) {
+    if (slot_names_.size() > kMaxSlots)
+      throw std::logic_error(name_ + ": more slots than kMaxSlots");
   }
 
   // Called once per update, after the step count moved to `step`, before the
