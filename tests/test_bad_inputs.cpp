@@ -527,4 +527,5 @@ TEST_CASE("Other kinds of file given as a model are not models", "[bad_inputs][m
 //
 // Each input with which scripts/fuzz.sh makes a target crash becomes a test
 // here, the input written by the test. None so far: fuzz_idx and fuzz_model
-// ran for 26 minutes each (issue 8) without a finding.
+// ran for 26 minutes each (issue 8) without a finding. What fuzz_checkpoint
+// found is at the end of tests/test_checkpoint.cpp.

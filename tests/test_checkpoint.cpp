@@ -5,19 +5,26 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <exception>
 #include <filesystem>
 #include <fstream>
+#include <string>
 #include <thread>
 
 #include "scratchnet/optimizers/optimizers.hpp"
 #include "scratchnet/training/trainer.hpp"
+#include "support/bytes.hpp"
+#include "support/model_bytes.hpp"
 #include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using scratchnet::Dataset;
 using scratchnet::Index;
+using scratchnet::test::Bytes;
 using scratchnet::test::TempDir;
 
 namespace {
@@ -195,5 +202,142 @@ TEST_CASE("A model file killed during saves always loads", "[checkpoint][faults]
   for (const auto& entry : fs::directory_iterator(dir.path())) {
     const std::string name = entry.path().filename().string();
     CHECK((name == "model.bin" || name.rfind("model.bin.tmp.", 0) == 0));
+  }
+}
+
+// ======================================================= fuzzing regressions
+//
+// What fuzz/fuzz_checkpoint.cpp found (scripts/fuzz.sh checkpoint): files
+// that loaded and resumed, after which training stopped at the next update or
+// batch with a std::invalid_argument that did not name the file, or (the
+// progress overflow) ran into undefined behaviour. resume() now refuses each
+// with a ModelFormatError naming the file and the fault, before it changes
+// anything (training/checkpoint_fit.hpp).
+
+namespace {
+
+// Checkpoints of stateful_net() with Adam, each written to path with one
+// fault, and what resuming and training on from them says.
+class BadCheckpoint {
+  TempDir dir_;  // before path, which is made from it
+
+ public:
+  // "m/b2" and "v/b2" renamed "m/b1" and "v/b1", the CRC made right: what
+  // fuzz_checkpoint found after 303,457 executions. The second b1 replaced
+  // the first and b2 had no state.
+  void twice_named_tensor() {
+    make(0);
+    Bytes bytes = scratchnet::test::read_bytes(path);
+    for (const char* slot : {"m/", "v/"}) {
+      const std::string from = std::string(slot) + "b2", to = std::string(slot) + "b1";
+      const auto at = std::search(bytes.begin(), bytes.end(), from.begin(), from.end());
+      REQUIRE(at != bytes.end());
+      std::copy(to.begin(), to.end(), at);
+    }
+    scratchnet::test::reseal(bytes);
+    scratchnet::test::write_bytes(path, bytes);
+  }
+
+  // Adam's state for b1 (1x12) of shape 1x3, in m and v alike.
+  void misfit_tensor() {
+    scratchnet::Checkpoint<float> c = make(0);
+    for (const char* key : {"m/b1", "v/b1"}) {
+      c.optimizer.tensors[key] = scratchnet::Matrix<float>::Zero(1, 3);
+    }
+    scratchnet::save_checkpoint(path, c);
+  }
+
+  // One batch of 16 done out of 4, and a batch order of 32 rows instead of
+  // 64: enough for the next batch, which is all resume() used to check;
+  // training stopped at the third ("gather_rows: rows [32, 32 + 16) are
+  // outside the 32 indices").
+  void short_batch_order() {
+    scratchnet::Checkpoint<float> c = make(1);
+    REQUIRE(c.progress.iterations_done == 1);
+    REQUIRE(c.progress.order.size() == 64);
+    c.progress.order.resize(32);
+    scratchnet::save_checkpoint(path, c);
+  }
+
+  // iterations_done far beyond the epoch's 4, as fuzz_checkpoint found it
+  // (2^61, and a negative one): resume() multiplied it by the batch size
+  // before it checked the range, a signed overflow that UBSan aborts on.
+  void huge_progress(Index iterations_done) {
+    scratchnet::Checkpoint<float> c = make(1);
+    c.progress.iterations_done = iterations_done;
+    scratchnet::save_checkpoint(path, c);
+  }
+
+  // What resuming from path says ("" when it succeeds), and that a refused
+  // resume left the network as it was.
+  std::string resume() {
+    scratchnet::MultiLayerNet<float> net(stateful_net());
+    const auto before = net.to_bytes();
+    scratchnet::Adam<float> adam;
+    scratchnet::Trainer<float> trainer(net, adam, train_, test_, four_epochs());
+    try {
+      trainer.resume(path);
+    } catch (const scratchnet::ModelFormatError& e) {
+      CHECK(net.to_bytes() == before);
+      return e.what();
+    }
+    return "";
+  }
+
+  const std::string path = dir_.file("bad.ckpt");
+
+ private:
+  // The checkpoint after `iterations` batches of the first epoch of 4, or
+  // after the epoch (0).
+  scratchnet::Checkpoint<float> make(Index iterations) {
+    scratchnet::MultiLayerNet<float> net(stateful_net());
+    scratchnet::Adam<float> adam;
+    std::atomic<bool> stop{false};
+    auto options = four_epochs();
+    options.epochs = 1;
+    options.checkpoint_path = path;
+    options.stop_request = &stop;
+    scratchnet::Trainer<float> trainer(net, adam, train_, test_, options);
+    trainer.on_iteration([&](Index done, Index, double) { stop = done == iterations; });
+    trainer.train();
+    return scratchnet::load_checkpoint<float>(path);
+  }
+
+  Dataset<float> train_ = noisy_classes(64, 3), test_ = noisy_classes(16, 4);
+};
+
+}  // namespace
+
+TEST_CASE("A checkpoint naming an optimizer tensor twice is refused, naming the file",
+          "[checkpoint][errors][fuzz]") {
+  BadCheckpoint c;
+  c.twice_named_tensor();
+  CHECK_THAT(c.resume(), Catch::StartsWith(c.path + ": ") &&
+                             Catch::Contains("optimizer tensor 'm/b1' appears twice"));
+}
+
+TEST_CASE("A checkpoint whose optimizer state does not fit the network is refused",
+          "[checkpoint][errors][fuzz]") {
+  BadCheckpoint c;
+  c.misfit_tensor();
+  CHECK_THAT(c.resume(), Catch::StartsWith(c.path + ": ") &&
+                             Catch::Contains("optimizer tensor 'm/b1' is 1x3, its parameter 1x12"));
+}
+
+TEST_CASE("A checkpoint whose batch order is shorter than an epoch is refused",
+          "[checkpoint][errors][fuzz]") {
+  BadCheckpoint c;
+  c.short_batch_order();
+  CHECK_THAT(c.resume(),
+             Catch::StartsWith(c.path + ": ") && Catch::Contains("progress does not fit"));
+}
+
+TEST_CASE("A checkpoint whose progress overflows is refused, naming the file",
+          "[checkpoint][errors][fuzz]") {
+  for (const Index iterations_done : {Index{1} << 61, Index{-7283948167283923022}}) {
+    BadCheckpoint c;
+    c.huge_progress(iterations_done);
+    CHECK_THAT(c.resume(),
+               Catch::StartsWith(c.path + ": ") && Catch::Contains("progress does not fit"));
   }
 }

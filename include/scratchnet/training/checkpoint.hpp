@@ -10,6 +10,8 @@
 // the history (u64 count + f64 losses, u64 count + 7 fields per epoch), CRC-32.
 #pragma once
 
+#include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -58,6 +60,15 @@ inline Rng::Snapshot read_rng(BinaryReader& in) {
   s.spare_normal_valid = in.boolean("random generator state");
   s.spare_normal = in.f64("random generator state");
   return s;
+}
+
+// An epoch number: an i64 in the file, an int in memory.
+inline int read_count(BinaryReader& in, const std::string& what) {
+  const std::int64_t n = in.i64(what);
+  if (n < 0 || n > std::numeric_limits<int>::max()) {
+    in.fail(what + ": " + std::to_string(n) + " is out of range");
+  }
+  return static_cast<int>(n);
 }
 
 }  // namespace detail::checkpoint_file
@@ -121,11 +132,13 @@ Checkpoint<T> load_checkpoint(const std::string& path) {
   const std::uint32_t tensors = in.u32("optimizer tensor count");
   for (std::uint32_t i = 0; i < tensors; ++i) {
     const std::string key = in.string("optimizer tensor name");
+    if (c.optimizer.tensors.count(key) != 0)
+      in.fail("optimizer tensor '" + key + "' appears twice");
     in.matrix(c.optimizer.tensors[key], "optimizer tensor " + key);
   }
   c.net_rng = cf::read_rng(in);
   c.batch_rng = cf::read_rng(in);
-  c.progress.epochs_done = static_cast<int>(in.i64("epochs done"));
+  c.progress.epochs_done = cf::read_count(in, "epochs done");
   c.progress.iterations_done = in.i64("iterations done");
   const std::uint64_t order = in.u64("batch order length");
   in.need_items(order, 8, "batch order");
@@ -141,7 +154,7 @@ Checkpoint<T> load_checkpoint(const std::string& path) {
   in.need_items(epochs, 7 * 8, "epoch records");
   c.history.epochs.resize(static_cast<std::size_t>(epochs));
   for (EpochRecord& e : c.history.epochs) {
-    e.epoch = static_cast<int>(in.i64("epoch"));
+    e.epoch = cf::read_count(in, "epoch");
     for (double* v :
          {&e.mean_loss, &e.train_accuracy, &e.test_accuracy, &e.train_seconds, &e.eval_seconds}) {
       *v = in.f64("epoch record");

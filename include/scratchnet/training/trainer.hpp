@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,7 @@
 #include "scratchnet/network/multi_layer_net.hpp"
 #include "scratchnet/optimizers/optimizer.hpp"
 #include "scratchnet/training/checkpoint.hpp"
+#include "scratchnet/training/checkpoint_fit.hpp"
 #include "scratchnet/training/history.hpp"
 
 namespace scratchnet {
@@ -132,32 +134,29 @@ class Trainer {
 
   // Restores the network, optimizer, generators, progress and history from a
   // checkpoint made by a Trainer of the same network, optimizer and data.
+  // Throws ModelFormatError naming the file when the checkpoint does not fit
+  // this training; the trainer is then unchanged.
   void resume(const std::string& path) {
     Checkpoint<T> c = load_checkpoint<T>(path);
     MultiLayerNet<T> saved = MultiLayerNet<T>::from_bytes(c.model, path);
     const auto refuse = [&](const std::string& why) { throw ModelFormatError(path + ": " + why); };
-    if (saved.params().size() != net_.params().size())
-      refuse("holds a network of another architecture");
-    for (std::size_t i = 0; i < saved.params().size(); ++i) {
-      const Param<T>& a = saved.params()[i];
-      const Param<T>& b = net_.params()[i];
-      if (a.name != b.name || a.value->rows() != b.value->rows() ||
-          a.value->cols() != b.value->cols()) {
-        refuse("holds a network of another architecture (" + a.name + " differs)");
-      }
-    }
+    if (const std::string why = architecture_mismatch(saved.params(), net_.params()); !why.empty())
+      refuse(why);
     if (c.optimizer_name != optimizer_.name()) {
       refuse("was made with the " + c.optimizer_name + " optimizer, not " + optimizer_.name());
     }
-    const TrainerProgress& p = c.progress;
-    const bool order_fits =
-        p.iterations_done == 0 ||
-        (static_cast<Index>(p.order.size()) >= (p.iterations_done + 1) * options_.batch_size &&
-         std::all_of(p.order.begin(), p.order.end(),
-                     [&](Index i) { return i >= 0 && i < train_.size(); }));
-    if (p.epochs_done < 0 || p.iterations_done < 0 || p.iterations_done >= iterations_per_epoch() ||
-        !order_fits) {
+    if (const std::string why = optimizer_state_mismatch(c.optimizer, net_.params()); !why.empty())
+      refuse(why);
+    const Index order_length = options_.sampling == Sampling::shuffle
+                                   ? train_.size()
+                                   : iterations_per_epoch() * options_.batch_size;
+    if (!progress_fits(c.progress, iterations_per_epoch(), order_length, train_.size())) {
       refuse("its progress does not fit this training data and batch size");
+    }
+    try {
+      optimizer_.set_state(c.optimizer);
+    } catch (const std::invalid_argument& e) {
+      refuse(std::string("optimizer state: ") + e.what());
     }
     for (std::size_t i = 0; i < saved.params().size(); ++i) {
       *net_.params()[i].value = *saved.params()[i].value;
@@ -167,7 +166,6 @@ class Trainer {
     }
     net_.rng().restore(c.net_rng);
     rng_.restore(c.batch_rng);
-    optimizer_.set_state(c.optimizer);
     progress_ = std::move(c.progress);
     history_ = std::move(c.history);
   }
