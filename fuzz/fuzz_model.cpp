@@ -6,31 +6,22 @@
 //          the parser behind the checksum is reached; without it, nearly
 //          every mutation stops at "checksum mismatch"
 //   bit 1  write the magic "SCRNMODL" and version 1 over the first 12 bytes
+// (fuzz::enveloped, envelope.hpp).
 //
 // Each load must return a model or throw ModelFormatError "<path>: <fault>".
 // Anything else is a finding, and so is a loaded model that does not survive
 // save and load again unchanged, or that cannot predict.
-#include <unistd.h>
-
 #include <cstdint>
 #include <cstdio>
 #include <exception>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
+#include "envelope.hpp"
 #include "fuzz_file.hpp"
-#include "scratchnet/core/binary_io.hpp"
 #include "scratchnet/network/model_file.hpp"
 
 namespace {
-
-std::vector<unsigned char> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::vector<unsigned char>(std::istreambuf_iterator<char>(in),
-                                    std::istreambuf_iterator<char>());
-}
 
 // A model that loaded: it predicts, and save -> load -> save is a fixed point.
 template <typename T>
@@ -45,16 +36,13 @@ void check_loaded(scratchnet::MultiLayerNet<T>& net) {
   const scratchnet::Matrix<T> y = net.predict(x, false);
   if (y.rows() != 2 || y.cols() != o.output_size) fuzz::finding("predict gave the wrong shape");
 
-  static const std::string saved = [] {
-    const char* folder = ::access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-    return std::string(folder) + "/scratchnet_fuzz_model_" + std::to_string(::getpid()) + ".bin";
-  }();
+  static const std::string saved = fuzz::scratch_file("model");
   try {
     net.save(saved);
-    const std::vector<unsigned char> first = read_file(saved);
+    const std::vector<unsigned char> first = fuzz::read_file(saved);
     scratchnet::MultiLayerNet<T> again = scratchnet::MultiLayerNet<T>::load(saved);
     again.save(saved);
-    const bool same = read_file(saved) == first;
+    const bool same = fuzz::read_file(saved) == first;
     std::remove(saved.c_str());
     if (!same) fuzz::finding("save -> load -> save changed the file");
   } catch (const std::exception& e) {
@@ -82,19 +70,7 @@ void load_as(const std::string& path) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static fuzz::FuzzFile file;
   if (size == 0) return 0;
-  const std::uint8_t flags = data[0];
-  std::vector<std::uint8_t> bytes(data + 1, data + size);
-  if ((flags & 2) != 0 && bytes.size() >= 12) {
-    const char magic[] = "SCRNMODL";
-    for (std::size_t i = 0; i < 8; ++i) bytes[i] = static_cast<std::uint8_t>(magic[i]);
-    bytes[8] = 1;
-    bytes[9] = bytes[10] = bytes[11] = 0;
-  }
-  if ((flags & 1) != 0 && bytes.size() >= 4) {
-    const std::size_t body = bytes.size() - 4;
-    const std::uint32_t crc = scratchnet::crc32(bytes.data(), body);
-    for (std::size_t i = 0; i < 4; ++i) bytes[body + i] = static_cast<std::uint8_t>(crc >> (8 * i));
-  }
+  const std::vector<std::uint8_t> bytes = fuzz::enveloped(data, size, "SCRNMODL");
   const std::string& path = file.write(bytes.data(), bytes.size());
   load_as<float>(path);
   load_as<double>(path);

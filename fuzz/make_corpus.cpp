@@ -1,12 +1,13 @@
-// Writes the seed corpus of the fuzz targets: small valid IDX and model files,
-// each behind the flag byte its target reads first (see fuzz_idx.cpp and
-// fuzz_model.cpp). The files are committed; to make them again, from the
-// repository's root:
-//   g++ -std=c++17 -O1 -Iinclude -I/usr/include/eigen3 -DSCRATCHNET_HAS_ZLIB
+// Writes the seed corpus of the fuzz targets: small valid IDX, model and
+// checkpoint files, each behind the flag byte its target reads first (see
+// fuzz_idx.cpp, fuzz_model.cpp and fuzz_checkpoint.cpp). The files are committed; to make them
+// again, from the repository's root:
+//   g++ -std=c++17 -O1 -Iinclude -Ifuzz -I/usr/include/eigen3 -DSCRATCHNET_HAS_ZLIB
 //       fuzz/make_corpus.cpp -lz -o /tmp/make_corpus
 //   /tmp/make_corpus fuzz/corpus
 #include <zlib.h>
 
+#include <atomic>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -15,7 +16,9 @@
 #include <string>
 #include <vector>
 
+#include "checkpoint_setup.hpp"
 #include "scratchnet/network/model_file.hpp"
+#include "scratchnet/optimizers/optimizers.hpp"
 
 namespace {
 
@@ -67,14 +70,39 @@ void write(const fs::path& path, std::uint8_t flags, const Bytes& body) {
   std::printf("%s: %zu bytes\n", path.string().c_str(), body.size() + 1);
 }
 
+Bytes take_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  Bytes bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  fs::remove(path);
+  return bytes;
+}
+
 template <typename T>
 Bytes model(const scratchnet::MultiLayerNetOptions& options, const fs::path& scratch) {
   scratchnet::MultiLayerNet<T> net(options);
   net.save(scratch.string());
-  std::ifstream in(scratch, std::ios::binary);
-  Bytes bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  fs::remove(scratch);
-  return bytes;
+  return take_file(scratch);
+}
+
+// The checkpoint of the training in checkpoint_setup.hpp, with optimizer,
+// after `epochs` epochs and then `iterations` more batches.
+template <typename T>
+Bytes checkpoint(scratchnet::Optimizer<T>& optimizer, int epochs, scratchnet::Index iterations,
+                 const fs::path& scratch) {
+  const scratchnet::Dataset<T> train = fuzz::checkpoint_data<T>(24);
+  const scratchnet::Dataset<T> test = fuzz::checkpoint_data<T>(6);
+  scratchnet::MultiLayerNet<T> net(fuzz::checkpoint_net());
+  std::atomic<bool> stop{false};
+  scratchnet::TrainerOptions options = fuzz::checkpoint_training();
+  options.epochs = epochs + (iterations > 0 ? 1 : 0);
+  options.checkpoint_path = scratch.string();
+  options.stop_request = &stop;
+  scratchnet::Trainer<T> trainer(net, optimizer, train, test, options);
+  trainer.on_iteration([&](scratchnet::Index done, scratchnet::Index, double) {
+    if (trainer.progress().epochs_done == epochs && done == iterations) stop = true;
+  });
+  trainer.train();
+  return take_file(scratch);
 }
 
 }  // namespace
@@ -129,5 +157,19 @@ int main(int argc, char** argv) {
   sigmoid.dropout_ratio = 0.5;
   sigmoid.seed = 3;
   write(models / "float_sigmoid_fixall", 0x03, model<float>(sigmoid, scratch));
+
+  // fuzz_checkpoint flags: 1 fix the CRC, 2 fix magic and version. The float
+  // ones resume the fuzz target's training: after an epoch, in the middle of
+  // one, and (refused) with another optimizer.
+  const fs::path checkpoints = root / "checkpoint";
+  fs::create_directories(checkpoints);
+  scratchnet::Adam<float> adam;
+  write(checkpoints / "float_adam_epoch1_fixcrc", 0x01, checkpoint<float>(adam, 1, 0, scratch));
+  scratchnet::Adam<float> adam2;
+  write(checkpoints / "float_adam_mid_epoch_fixcrc", 0x01, checkpoint<float>(adam2, 1, 1, scratch));
+  scratchnet::Momentum<float> momentum(0.01);
+  write(checkpoints / "float_momentum_fixall", 0x03, checkpoint<float>(momentum, 2, 0, scratch));
+  scratchnet::SGD<double> sgd(0.1);
+  write(checkpoints / "double_sgd_mid_epoch", 0x00, checkpoint<double>(sgd, 0, 2, scratch));
   return 0;
 }

@@ -1,0 +1,54 @@
+// What the model and checkpoint targets share. Both files are scratchnet
+// envelopes: an 8-byte magic, a u32 version, the body and a CRC-32 of it all
+// at the end (core/binary_io.hpp). Nearly every mutation of such a file stops
+// at the checksum, so the targets read a flag byte first that can repair it.
+#pragma once
+
+#include <unistd.h>
+
+#include <cstdint>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "scratchnet/core/binary_io.hpp"
+
+namespace fuzz {
+
+// The file made from an input data[0, size), size >= 1, whose first byte is
+// flags:
+//   bit 0  recompute the CRC-32 at the end over the (mutated) body, so that
+//          the parser behind the checksum is reached
+//   bit 1  write magic (8 characters) and version 1 over the first 12 bytes
+inline std::vector<std::uint8_t> enveloped(const std::uint8_t* data, std::size_t size,
+                                           const char* magic) {
+  const std::uint8_t flags = data[0];
+  std::vector<std::uint8_t> bytes(data + 1, data + size);
+  if ((flags & 2) != 0 && bytes.size() >= 12) {
+    for (std::size_t i = 0; i < 8; ++i) bytes[i] = static_cast<std::uint8_t>(magic[i]);
+    bytes[8] = 1;
+    bytes[9] = bytes[10] = bytes[11] = 0;
+  }
+  if ((flags & 1) != 0 && bytes.size() >= 4) {
+    const std::size_t body = bytes.size() - 4;
+    const std::uint32_t crc = scratchnet::crc32(bytes.data(), body);
+    for (std::size_t i = 0; i < 4; ++i) bytes[body + i] = static_cast<std::uint8_t>(crc >> (8 * i));
+  }
+  return bytes;
+}
+
+inline std::vector<unsigned char> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::vector<unsigned char>(std::istreambuf_iterator<char>(in),
+                                    std::istreambuf_iterator<char>());
+}
+
+// A path of this process's own for saving what loaded again: in /dev/shm
+// where it can be written, else in /tmp.
+inline std::string scratch_file(const std::string& name) {
+  const char* folder = ::access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+  return std::string(folder) + "/scratchnet_fuzz_" + name + "_" + std::to_string(::getpid());
+}
+
+}  // namespace fuzz
