@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "scratchnet/core/parallel.hpp"
 #include "scratchnet/layers/layer.hpp"
 
 namespace scratchnet {
@@ -24,16 +25,16 @@ class Affine : public Layer<T> {
   // y = x W + b
   const Matrix<T>& forward(const Matrix<T>& x, bool /*train*/) override {
     x_ = &x;
-    out_.noalias() = x * W;
+    assign_product(out_, x, W);
     out_.rowwise() += b.row(0);
     return out_;
   }
 
   // dW = x^T dout,  db = sum over rows of dout,  dx = dout W^T
   const Matrix<T>& backward(const Matrix<T>& dout) override {
-    dW.noalias() = x_->transpose() * dout;
+    assign_product(dW, x_->transpose(), dout);
     db.noalias() = dout.colwise().sum();
-    if (input_gradient_) dx_.noalias() = dout * W.transpose();
+    if (input_gradient_) assign_product(dx_, dout, W.transpose());
     return dx_;
   }
 

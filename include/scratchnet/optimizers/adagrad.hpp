@@ -38,7 +38,7 @@ class AdaGrad : public SlottedOptimizer<T> {
   explicit AdaGrad(double lr = default_lr) : SlottedOptimizer<T>("AdaGrad", lr, {"h"}) {}
 
  protected:
-  void update_block(const typename SlottedOptimizer<T>::Block& b) override {
+  void update_block(const typename SlottedOptimizer<T>::Block& b) const override {
     const T lr = this->in_t(this->learning_rate());
     const T eps = this->in_t(epsilon);
     auto h = b.slot(0);

@@ -51,7 +51,7 @@ class Adam : public SlottedOptimizer<T> {
     lr_t_ = this->in_t(lr_t);
   }
 
-  void update_block(const typename SlottedOptimizer<T>::Block& b) override {
+  void update_block(const typename SlottedOptimizer<T>::Block& b) const override {
     const T keep1 = this->in_t(1 - beta1_);
     const T keep2 = this->in_t(1 - beta2_);
     const T eps = this->in_t(epsilon);

@@ -38,7 +38,7 @@ class Momentum : public SlottedOptimizer<T> {
   double momentum() const { return momentum_; }
 
  protected:
-  void update_block(const typename SlottedOptimizer<T>::Block& b) override {
+  void update_block(const typename SlottedOptimizer<T>::Block& b) const override {
     const T a = this->in_t(momentum_);
     const T lr = this->in_t(this->learning_rate());
     auto v = b.slot(0);

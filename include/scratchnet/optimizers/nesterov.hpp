@@ -32,7 +32,7 @@ class Nesterov : public SlottedOptimizer<T> {
   double momentum() const { return momentum_; }
 
  protected:
-  void update_block(const typename SlottedOptimizer<T>::Block& b) override {
+  void update_block(const typename SlottedOptimizer<T>::Block& b) const override {
     // The scalar factors are products of hyperparameters, formed first as the
     // book's Python does: (a * a) * v and ((1 + a) * lr) * g.
     const T a = this->in_t(momentum_);

@@ -41,7 +41,7 @@ class RMSProp : public SlottedOptimizer<T> {
   double decay() const { return decay_; }
 
  protected:
-  void update_block(const typename SlottedOptimizer<T>::Block& b) override {
+  void update_block(const typename SlottedOptimizer<T>::Block& b) const override {
     const T lr = this->in_t(this->learning_rate());
     const T decay = this->in_t(decay_);
     const T keep = this->in_t(1 - decay_);

@@ -42,7 +42,7 @@ class SGD : public SlottedOptimizer<T> {
   explicit SGD(double lr = default_lr) : SlottedOptimizer<T>("SGD", lr, {}) {}
 
  protected:
-  void update_block(const typename SlottedOptimizer<T>::Block& b) override {
+  void update_block(const typename SlottedOptimizer<T>::Block& b) const override {
     const T lr = this->in_t(this->learning_rate());
     b.value() -= lr * b.grad();
   }

@@ -14,7 +14,8 @@
 //   gradient and slots of a block stay in L1 cache while the rule's statements
 //   pass over them one after another (Momentum: v, then W += v), so memory
 //   is read once. Measured on W4 (1.9 M weights): the update took 3.7% of an
-//   epoch in whole-matrix passes;
+//   epoch in whole-matrix passes. Blocks are independent: with several
+//   Eigen threads they are shared between them (core/parallel.hpp);
 // - state() keys every slot "<slot>/<parameter>"; set_state() takes such a
 //   map, and the next update matches it to the parameter list by name.
 #pragma once
@@ -33,6 +34,7 @@
 #include <vector>
 
 #include "scratchnet/core/errors.hpp"
+#include "scratchnet/core/parallel.hpp"
 #include "scratchnet/optimizers/optimizer.hpp"
 
 namespace scratchnet {
@@ -82,7 +84,8 @@ class SlottedOptimizer : public Optimizer<T> {
     for (std::size_t i = 0; i < params.size(); ++i) {
       Matrix<T>& value = *params[i].value;
       Matrix<T>* slots = slots_.data() + i * slot_count;
-      for (Index begin = 0; begin < value.size(); begin += kBlockSize) {
+      parallel_for((value.size() + kBlockSize - 1) / kBlockSize, [&](Index index) {
+        const Index begin = index * kBlockSize;
         Block block;
         block.size = std::min(kBlockSize, value.size() - begin);
         block.value_data = value.data() + begin;
@@ -91,7 +94,7 @@ class SlottedOptimizer : public Optimizer<T> {
           block.slot_data[k] = slots[k].data() + begin;
         }
         update_block(block);
-      }
+      });
     }
   }
 
@@ -170,8 +173,9 @@ class SlottedOptimizer : public Optimizer<T> {
     Span slot(std::size_t k) const { return Span(slot_data[k], size); }
   };
 
-  // Moves one block of a parameter.
-  virtual void update_block(const Block& block) = 0;
+  // Moves one block of a parameter. Blocks may be moved at the same time on
+  // several threads (parallel_for), hence const.
+  virtual void update_block(const Block& block) const = 0;
 
   // A hyperparameter in the scalar type of the parameters.
   static T in_t(double x) { return static_cast<T>(x); }
