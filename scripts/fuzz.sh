@@ -1,23 +1,30 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets of fuzz/ with clang++ (-fsanitize=fuzzer,
-# address,undefined) and runs each for SECONDS, one after the other, each on a
-# fresh copy of its seed corpus (fuzz/corpus/<name>).
-#   scripts/fuzz.sh SECONDS [TARGET...]     TARGET: idx, model (default both)
+# address,undefined) and runs them for SECONDS, all at once (one process per
+# target), each on a fresh copy of its seed corpus (fuzz/corpus/<name>).
+#   scripts/fuzz.sh SECONDS [TARGET...]   TARGET: idx, model, checkpoint (default all)
+#   scripts/fuzz.sh --build [TARGET...]   only build them
 # Environment: FUZZ_BUILD_DIR (default build/fuzz) holds the binaries and, in
-# work/<target>/, the grown corpus, the log and any crashing input.
+# work/<target>/, the grown corpus, the log and any crashing input; FUZZ_CXX
+# (default clang++) and FUZZ_OPT (default -O1) choose the compiler and its
+# optimisation.
 # Prints the executions per target; exits 1 if any target found a crash (its
 # input is in work/<target>/artifacts/), 2 if the targets cannot be built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-usage() { echo "usage: scripts/fuzz.sh SECONDS [idx|model]..." >&2; exit 2; }
+usage() { echo "usage: scripts/fuzz.sh SECONDS|--build [idx|model|checkpoint]..." >&2; exit 2; }
 [ $# -ge 1 ] || usage
 seconds=$1
 shift
-[[ "$seconds" =~ ^[0-9]+$ ]] && [ "$seconds" -gt 0 ] || usage
+if [ "$seconds" = --build ]; then
+  seconds=0
+else
+  [[ "$seconds" =~ ^[0-9]+$ ]] && [ "$seconds" -gt 0 ] || usage
+fi
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(idx model)
+[ ${#targets[@]} -gt 0 ] || targets=(idx model checkpoint)
 for t in "${targets[@]}"; do
   [ -f "fuzz/fuzz_$t.cpp" ] || { echo "fuzz.sh: no target '$t' (fuzz/fuzz_$t.cpp)" >&2; exit 2; }
 done
@@ -31,26 +38,39 @@ build=${FUZZ_BUILD_DIR:-build/fuzz}
 case "$build" in /*) ;; *) build="$root/$build" ;; esac
 mkdir -p "$build"
 
-# Lean on purpose (ctest builds these inside its time budget): -O1, one
-# translation unit per target, rebuilt only when a source is newer.
-flags=(-std=c++17 -O1 -g -fno-omit-frame-pointer
+# Lean on purpose (ctest builds these inside its time budget): one translation
+# unit per target, line tables only, rebuilt only when a source is newer or
+# the flags changed. The targets build in parallel, one clang++ each.
+flags=(-std=c++17 "${FUZZ_OPT:--O1}" -gline-tables-only -fno-omit-frame-pointer
        -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
        -Wall -Wextra -Wpedantic -Wshadow -Wconversion
        -I"$root/include" -I"$root/fuzz" -isystem /usr/include/eigen3
        -DSCRATCHNET_HAS_ZLIB=1)
+building=()
 for t in "${targets[@]}"; do
   bin="$build/fuzz_$t"
-  if [ ! -x "$bin" ] || [ -n "$(find fuzz include -newer "$bin" -name '*.[ch]pp' -print -quit)" ]; then
+  if [ ! -x "$bin" ] || [ "$(cat "$bin.flags" 2>/dev/null)" != "$cxx ${flags[*]}" ] ||
+     [ -n "$(find fuzz include -newer "$bin" -name '*.[ch]pp' -print -quit)" ]; then
     echo "fuzz.sh: building fuzz_$t"
-    if ! "$cxx" "${flags[@]}" "fuzz/fuzz_$t.cpp" -lz -o "$bin.new"; then
-      echo "fuzz.sh: cannot build fuzz_$t (is libclang-rt-dev installed? scripts/setup-deps.sh --fuzz)" >&2
-      exit 2
-    fi
-    mv "$bin.new" "$bin"
+    ("$cxx" "${flags[@]}" "fuzz/fuzz_$t.cpp" -lz -o "$bin.new" >"$build/fuzz_$t.build.log" 2>&1 &&
+       mv "$bin.new" "$bin" && echo "$cxx ${flags[*]}" >"$bin.flags") &
+    building+=("$t:$!")
   fi
 done
+built=0
+for entry in ${building[@]+"${building[@]}"}; do
+  if ! wait "${entry#*:}"; then
+    echo "fuzz.sh: cannot build fuzz_${entry%%:*} (is libclang-rt-dev installed?" \
+         "scripts/setup-deps.sh --fuzz):" >&2
+    tail -n 20 "$build/fuzz_${entry%%:*}.build.log" >&2
+    built=2
+  fi
+done
+[ "$built" -eq 0 ] || exit 2
+[ "$seconds" -gt 0 ] || exit 0
 
-status=0
+# Each target runs in its own folder; all run at once, and report in order.
+pids=()
 for t in "${targets[@]}"; do
   work="$build/work/$t"
   rm -rf "$work"
@@ -58,14 +78,20 @@ for t in "${targets[@]}"; do
   cp -r "fuzz/corpus/$t" "$work/corpus"
   dict=()
   [ -f "fuzz/$t.dict" ] && dict=(-dict="$root/fuzz/$t.dict")
-  seeds=$(find "$work/corpus" -type f | wc -l)
-  echo "fuzz.sh: fuzz_$t for $seconds s from $seeds seeds (log: $work/log)"
-  set +e
-  (cd "$work" && "$build/fuzz_$t" -max_total_time="$seconds" -max_len=4096 -timeout=10 \
-    -rss_limit_mb=2048 -use_value_profile=1 -print_final_stats=1 "${dict[@]}" \
-    -artifact_prefix=artifacts/ corpus) >"$work/log" 2>&1
-  code=$?
-  set -e
+  echo "fuzz.sh: fuzz_$t for $seconds s from $(find "$work/corpus" -type f | wc -l) seeds (log: $work/log)"
+  (cd "$work" && exec "$build/fuzz_$t" -max_total_time="$seconds" -max_len=4096 -timeout=10 \
+    -rss_limit_mb=2048 -use_value_profile=1 -print_final_stats=1 ${dict[@]+"${dict[@]}"} \
+    -artifact_prefix=artifacts/ corpus) >"$work/log" 2>&1 &
+  pids+=($!)
+done
+
+status=0
+for i in "${!targets[@]}"; do
+  t=${targets[$i]}
+  work="$build/work/$t"
+  code=0
+  wait "${pids[$i]}" || code=$?
+  seeds=$(find "fuzz/corpus/$t" -type f | wc -l)
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log" | tail -n 1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$work/log" | tail -n 1)
   added=$(sed -n 's/^stat::new_units_added: *//p' "$work/log" | tail -n 1)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds and runs the whole test suite: optimised with warnings as errors, then
-# again under AddressSanitizer + UndefinedBehaviorSanitizer.
+# Builds and runs the whole test suite: optimised with warnings as errors (with
+# each fuzz target of fuzz/ for 30 s), then again under AddressSanitizer +
+# UndefinedBehaviorSanitizer.
 #   scripts/test.sh                   release and asan presets
 #   scripts/test.sh --all-compilers   also the clang preset
 set -euo pipefail
@@ -15,7 +16,8 @@ for arg in "$@"; do
   esac
 done
 
-scripts/setup-deps.sh "${setup_args[@]}"
+# --fuzz: clang++ and its libFuzzer runtime, for the fuzz smoke tests.
+scripts/setup-deps.sh --fuzz "${setup_args[@]}"
 jobs=$(nproc)
 for preset in "${presets[@]}"; do
   echo "== $preset"
