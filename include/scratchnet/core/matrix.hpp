@@ -7,6 +7,7 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <string>
 
 namespace scratchnet {
 
@@ -20,5 +21,11 @@ using RowVector = Eigen::Matrix<T, 1, Eigen::Dynamic>;
 
 // Class indices, one per sample.
 using Labels = Eigen::VectorXi;
+
+// A matrix's shape as messages print it: "784x100".
+template <typename Derived>
+std::string shape_of(const Eigen::EigenBase<Derived>& m) {
+  return std::to_string(m.rows()) + "x" + std::to_string(m.cols());
+}
 
 }  // namespace scratchnet

@@ -184,8 +184,7 @@ void read_matrices(BinaryReader& in, const List& list, const std::string& kind) 
     if (rows != static_cast<std::uint64_t>(value.rows()) ||
         cols != static_cast<std::uint64_t>(value.cols())) {
       in.fail(kind + " " + name + " is " + std::to_string(rows) + "x" + std::to_string(cols) +
-              " but the architecture in its options makes it " + std::to_string(value.rows()) +
-              "x" + std::to_string(value.cols()));
+              " but the architecture in its options makes it " + shape_of(value));
     }
     in.values(value.data(), static_cast<std::size_t>(value.size()),
               "values of " + kind + " " + name);

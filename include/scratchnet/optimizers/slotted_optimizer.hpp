@@ -234,18 +234,14 @@ class SlottedOptimizer : public Optimizer<T> {
     if (p.value == nullptr || p.grad == nullptr) fail("parameter '" + p.name + "' has no matrix");
     const Index rows = p.value->rows(), cols = p.value->cols();
     if (p.grad->rows() != rows || p.grad->cols() != cols) {
-      fail("parameter '" + p.name + "' is " + shape(*p.value) + " but its gradient is " +
-           shape(*p.grad));
+      fail("parameter '" + p.name + "' is " + shape_of(*p.value) + " but its gradient is " +
+           shape_of(*p.grad));
     }
     if (!slot_names_.empty() &&
         (slots_[first_slot].rows() != rows || slots_[first_slot].cols() != cols)) {
-      fail("parameter '" + p.name + "' is " + shape(*p.value) + " but its state is " +
-           shape(slots_[first_slot]));
+      fail("parameter '" + p.name + "' is " + shape_of(*p.value) + " but its state is " +
+           shape_of(slots_[first_slot]));
     }
-  }
-
-  static std::string shape(const Matrix<T>& m) {
-    return std::to_string(m.rows()) + "x" + std::to_string(m.cols());
   }
 
   // First update (or first after set_state): fixes the positions. Slots come
@@ -266,8 +262,8 @@ class SlottedOptimizer : public Optimizer<T> {
         const auto it = pending_.find(slot + "/" + p.name);
         if (it == pending_.end()) fail("parameter '" + p.name + "' is not in the restored state");
         if (it->second.rows() != p.value->rows() || it->second.cols() != p.value->cols()) {
-          fail("parameter '" + p.name + "' is " + shape(*p.value) + " but its restored state is " +
-               shape(it->second));
+          fail("parameter '" + p.name + "' is " + shape_of(*p.value) +
+               " but its restored state is " + shape_of(it->second));
         }
         slots.push_back(it->second);
       }

@@ -17,10 +17,6 @@
 
 namespace scratchnet {
 
-inline std::string shape_of(Index rows, Index cols) {
-  return std::to_string(rows) + "x" + std::to_string(cols);
-}
-
 // The saved parameters are the current ones by name and shape, in order.
 template <typename T>
 std::string architecture_mismatch(const ParamList<T>& saved, const ParamList<T>& current) {
@@ -48,8 +44,8 @@ std::string optimizer_state_mismatch(const OptimizerState<T>& state, const Param
                                  [&](const Param<T>& p) { return p.name == name; });
     if (it == params.end()) return "optimizer tensor '" + key + "' is of no parameter";
     if (tensor.rows() != it->value->rows() || tensor.cols() != it->value->cols()) {
-      return "optimizer tensor '" + key + "' is " + shape_of(tensor.rows(), tensor.cols()) +
-             ", its parameter " + shape_of(it->value->rows(), it->value->cols());
+      return "optimizer tensor '" + key + "' is " + shape_of(tensor) + ", its parameter " +
+             shape_of(*it->value);
     }
     covered[static_cast<std::size_t>(it - params.begin())] = true;
   }
@@ -63,13 +59,14 @@ std::string optimizer_state_mismatch(const OptimizerState<T>& state, const Param
 // and its batch order (needed only within an epoch) is as long as the one
 // Trainer draws and holds only indices of the `samples` training samples.
 // The range is checked first: nothing is multiplied by a wild count.
-inline bool progress_fits(const TrainerProgress& p, Index iterations, Index order_length,
-                          Index samples) {
-  if (p.epochs_done < 0 || p.iterations_done < 0 || p.iterations_done >= iterations) return false;
-  if (p.iterations_done == 0) return true;
-  return static_cast<Index>(p.order.size()) == order_length &&
-         std::all_of(p.order.begin(), p.order.end(),
-                     [&](Index i) { return i >= 0 && i < samples; });
+inline std::string progress_mismatch(const TrainerProgress& p, Index iterations, Index order_length,
+                                     Index samples) {
+  const bool fits =
+      p.epochs_done >= 0 && p.iterations_done >= 0 && p.iterations_done < iterations &&
+      (p.iterations_done == 0 || (static_cast<Index>(p.order.size()) == order_length &&
+                                  std::all_of(p.order.begin(), p.order.end(),
+                                              [&](Index i) { return i >= 0 && i < samples; })));
+  return fits ? "" : "its progress does not fit this training data and batch size";
 }
 
 }  // namespace scratchnet

@@ -140,19 +140,18 @@ class Trainer {
     Checkpoint<T> c = load_checkpoint<T>(path);
     MultiLayerNet<T> saved = MultiLayerNet<T>::from_bytes(c.model, path);
     const auto refuse = [&](const std::string& why) { throw ModelFormatError(path + ": " + why); };
-    if (const std::string why = architecture_mismatch(saved.params(), net_.params()); !why.empty())
-      refuse(why);
+    const auto refuse_if = [&](const std::string& why) {
+      if (!why.empty()) refuse(why);
+    };
+    refuse_if(architecture_mismatch(saved.params(), net_.params()));
     if (c.optimizer_name != optimizer_.name()) {
       refuse("was made with the " + c.optimizer_name + " optimizer, not " + optimizer_.name());
     }
-    if (const std::string why = optimizer_state_mismatch(c.optimizer, net_.params()); !why.empty())
-      refuse(why);
+    refuse_if(optimizer_state_mismatch(c.optimizer, net_.params()));
     const Index order_length = options_.sampling == Sampling::shuffle
                                    ? train_.size()
                                    : iterations_per_epoch() * options_.batch_size;
-    if (!progress_fits(c.progress, iterations_per_epoch(), order_length, train_.size())) {
-      refuse("its progress does not fit this training data and batch size");
-    }
+    refuse_if(progress_mismatch(c.progress, iterations_per_epoch(), order_length, train_.size()));
     try {
       optimizer_.set_state(c.optimizer);
     } catch (const std::invalid_argument& e) {
