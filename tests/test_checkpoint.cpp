@@ -103,7 +103,9 @@ TEST_CASE("Resuming from a checkpoint gives bit-identical training", "[checkpoin
     CHECK(resumed.to_bytes() == straight.to_bytes());
   }
 
-  SECTION("stopped by request in the middle of epoch 3") {
+  SECTION("stopped by request in the middle of epoch 3, or after its last batch") {
+    const bool after_last_batch = GENERATE(false, true);
+    const Index stop_after = after_last_batch ? straight_trainer.iterations_per_epoch() : 5;
     std::atomic<bool> stop{false};
     scratchnet::MultiLayerNet<float> first(stateful_net());
     scratchnet::Adam<float> first_adam;
@@ -112,11 +114,11 @@ TEST_CASE("Resuming from a checkpoint gives bit-identical training", "[checkpoin
     options.stop_request = &stop;
     scratchnet::Trainer<float> interrupted(first, first_adam, train, test, options);
     interrupted.on_iteration([&](Index done, Index, double) {
-      if (interrupted.progress().epochs_done == 2 && done == 5) stop = true;
+      if (interrupted.progress().epochs_done == 2 && done == stop_after) stop = true;
     });
     interrupted.train();
     REQUIRE(interrupted.stopped());
-    CHECK(interrupted.progress().iterations_done == 5);
+    CHECK(interrupted.progress().iterations_done == stop_after);
 
     scratchnet::MultiLayerNet<float> resumed(stateful_net());
     scratchnet::Adam<float> resumed_adam;

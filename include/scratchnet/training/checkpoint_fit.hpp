@@ -55,14 +55,15 @@ std::string optimizer_state_mismatch(const OptimizerState<T>& state, const Param
   return "";
 }
 
-// The epoch under way stopped between two of an epoch's `iterations` batches,
-// and its batch order (needed only within an epoch) is as long as the one
-// Trainer draws and holds only indices of the `samples` training samples.
-// The range is checked first: nothing is multiplied by a wild count.
+// The epoch under way stopped after one of an epoch's `iterations` batches
+// (after the last one too: a stop requested then comes before the epoch's
+// evaluation), and its batch order (needed only within an epoch) is as long
+// as the one Trainer draws and holds only indices of the `samples` training
+// samples. The range is checked first: nothing is multiplied by a wild count.
 inline std::string progress_mismatch(const TrainerProgress& p, Index iterations, Index order_length,
                                      Index samples) {
   const bool fits =
-      p.epochs_done >= 0 && p.iterations_done >= 0 && p.iterations_done < iterations &&
+      p.epochs_done >= 0 && p.iterations_done >= 0 && p.iterations_done <= iterations &&
       (p.iterations_done == 0 || (static_cast<Index>(p.order.size()) == order_length &&
                                   std::all_of(p.order.begin(), p.order.end(),
                                               [&](Index i) { return i >= 0 && i < samples; })));
