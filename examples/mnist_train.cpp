@@ -150,7 +150,7 @@ int train(const Settings& s) {
   for (auto h : s.hidden) std::cout << "-" << h;
   std::cout << "-10 " << s.activation << ", init " << s.init << ", " << optimizer->name() << " lr "
             << optimizer->learning_rate() << ", batch " << s.batch << ", " << s.threads
-            << " thread(s)\n";
+            << " thread(s)" << std::endl;  // flushed: it tells a pipe that training begins
 
   ProgressBar bar(s.epochs);
   bar.epoch_started(trainer.progress().epochs_done + 1);

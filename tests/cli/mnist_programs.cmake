@@ -62,9 +62,11 @@ endif()
 
 # Ctrl-C: the current batch finishes, the checkpoint is written, exit code 130,
 # and the message says how to go on.
-execute_process(COMMAND timeout --preserve-status -s INT 3 ${TRAIN} --data ${DATA} --limit-train 20000
-                  --limit-test 100 --epochs 1000 --checkpoint ${WORK}/interrupted.ckpt
-                RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+execute_process(COMMAND ${CMAKE_CURRENT_LIST_DIR}/interrupt_training.sh ${WORK}/interrupted.out
+                  ${TRAIN} --data ${DATA} --limit-train 20000 --limit-test 100 --epochs 1000
+                  --checkpoint ${WORK}/interrupted.ckpt
+                RESULT_VARIABLE code ERROR_VARIABLE err)
+file(READ ${WORK}/interrupted.out out)
 string(FIND "${out}" "--resume" advice)
 if(NOT code EQUAL 130 OR advice EQUAL -1 OR NOT EXISTS ${WORK}/interrupted.ckpt)
   message(FATAL_ERROR "SIGINT: exit code ${code}, expected 130 and a checkpoint:\n${out}\n${err}")
