@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "fuzz_file.hpp"
 #include "scratchnet/core/binary_io.hpp"
 
 namespace fuzz {
@@ -44,11 +45,9 @@ inline std::vector<unsigned char> read_file(const std::string& path) {
                                     std::istreambuf_iterator<char>());
 }
 
-// A path of this process's own for saving what loaded again: in /dev/shm
-// where it can be written, else in /tmp.
+// A path of this process's own for saving what loaded again.
 inline std::string scratch_file(const std::string& name) {
-  const char* folder = ::access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-  return std::string(folder) + "/scratchnet_fuzz_" + name + "_" + std::to_string(::getpid());
+  return scratch_folder() + "/scratchnet_fuzz_" + name + "_" + std::to_string(::getpid());
 }
 
 }  // namespace fuzz

@@ -50,15 +50,8 @@ void check_round_trip(const scratchnet::Checkpoint<T>& c) {
 
 template <typename T>
 void load_as(const std::string& path) {
-  try {
-    check_round_trip(scratchnet::load_checkpoint<T>(path));
-  } catch (const scratchnet::ModelFormatError& e) {
-    if (!fuzz::names_file(e.what(), path)) {
-      fuzz::finding(std::string("ModelFormatError does not start with the path: ") + e.what());
-    }
-  } catch (const std::exception& e) {
-    fuzz::finding(std::string("unexpected exception: ") + e.what());
-  }
+  fuzz::reads_or_names_file<scratchnet::ModelFormatError>(
+      path, "load_checkpoint", [&] { check_round_trip(scratchnet::load_checkpoint<T>(path)); });
 }
 
 void resume(const std::string& path) {
@@ -67,16 +60,9 @@ void resume(const std::string& path) {
   scratchnet::MultiLayerNet<float> net(fuzz::checkpoint_net());
   scratchnet::Adam<float> adam;
   scratchnet::Trainer<float> trainer(net, adam, train, test, fuzz::checkpoint_training());
-  try {
-    trainer.resume(path);
-  } catch (const scratchnet::ModelFormatError& e) {
-    if (!fuzz::names_file(e.what(), path)) {
-      fuzz::finding(std::string("resume: ModelFormatError does not start with the path: ") +
-                    e.what());
-    }
+  if (!fuzz::reads_or_names_file<scratchnet::ModelFormatError>(path, "resume",
+                                                               [&] { trainer.resume(path); })) {
     return;
-  } catch (const std::exception& e) {
-    fuzz::finding(std::string("resume: unexpected exception: ") + e.what());
   }
   try {
     trainer.train();

@@ -12,9 +12,16 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <string>
 
 namespace fuzz {
+
+// Where a target keeps files of its own: /dev/shm (memory) where it can
+// write, else /tmp.
+inline std::string scratch_folder() {
+  return ::access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+}
 
 class FuzzFile {
  public:
@@ -26,8 +33,7 @@ class FuzzFile {
       path_ = "/proc/self/fd/" + std::to_string(fd_);
       return;
     }
-    const char* folder = ::access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-    path_ = std::string(folder) + "/scratchnet_fuzz_" + std::to_string(::getpid());
+    path_ = scratch_folder() + "/scratchnet_fuzz_" + std::to_string(::getpid());
     fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd_ < 0) {
       std::perror(path_.c_str());
@@ -81,6 +87,25 @@ class FuzzFile {
 inline bool names_file(const std::string& message, const std::string& path) {
   return message.size() > path.size() + 2 && message.compare(0, path.size(), path) == 0 &&
          message.compare(path.size(), 2, ": ") == 0;
+}
+
+// What every target checks of a reader: read(), which reads path, returns
+// (then true) or throws Error with a message "<path>: <fault>" (then false).
+// Another exception, or an Error not naming the file, is a finding; `what`
+// says which reader it was.
+template <typename Error, typename Read>
+bool reads_or_names_file(const std::string& path, const std::string& what, const Read& read) {
+  try {
+    read();
+    return true;
+  } catch (const Error& e) {
+    if (!names_file(e.what(), path)) {
+      finding(what + ": the error does not start with the path: " + e.what());
+    }
+  } catch (const std::exception& e) {
+    finding(what + ": unexpected exception: " + e.what());
+  }
+  return false;
 }
 
 }  // namespace fuzz

@@ -69,7 +69,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const bool is_gzip = bytes.size() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b;
   const std::string& path = file.write(bytes.data(), bytes.size());
 
-  try {
+  fuzz::reads_or_names_file<scratchnet::DataError>(path, "read_idx", [&] {
     if (labels) {
       scratchnet::Index header_count = -1;
       const scratchnet::Labels read =
@@ -104,12 +104,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         fuzz::finding("a raw image file of the wrong length was accepted");
       }
     }
-  } catch (const scratchnet::DataError& e) {
-    if (!fuzz::names_file(e.what(), path)) {
-      fuzz::finding(std::string("DataError does not start with the path: ") + e.what());
-    }
-  } catch (const std::exception& e) {
-    fuzz::finding(std::string("unexpected exception: ") + e.what());
-  }
+  });
   return 0;
 }

@@ -53,16 +53,10 @@ void check_loaded(scratchnet::MultiLayerNet<T>& net) {
 
 template <typename T>
 void load_as(const std::string& path) {
-  try {
+  fuzz::reads_or_names_file<scratchnet::ModelFormatError>(path, "load", [&] {
     scratchnet::MultiLayerNet<T> net = scratchnet::MultiLayerNet<T>::load(path);
     check_loaded(net);
-  } catch (const scratchnet::ModelFormatError& e) {
-    if (!fuzz::names_file(e.what(), path)) {
-      fuzz::finding(std::string("ModelFormatError does not start with the path: ") + e.what());
-    }
-  } catch (const std::exception& e) {
-    fuzz::finding(std::string("unexpected exception: ") + e.what());
-  }
+  });
 }
 
 }  // namespace
