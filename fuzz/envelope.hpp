@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <cstdio>
+#include <exception>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -48,6 +50,25 @@ inline std::vector<unsigned char> read_file(const std::string& path) {
 // A path of this process's own for saving what loaded again.
 inline std::string scratch_file(const std::string& name) {
   return scratch_folder() + "/scratchnet_fuzz_" + name + "_" + std::to_string(::getpid());
+}
+
+// What loaded must save and load again to the very same file: save(path)
+// writes it, reload(path) loads it and saves it back. A difference or an
+// exception is a finding about `kind` ("model", "checkpoint").
+template <typename Save, typename Reload>
+void expect_fixed_point(const std::string& kind, const Save& save, const Reload& reload) {
+  static const std::string saved = scratch_file(kind);
+  try {
+    save(saved);
+    const std::vector<unsigned char> first = read_file(saved);
+    reload(saved);
+    const bool same = read_file(saved) == first;
+    std::remove(saved.c_str());
+    if (!same) finding("save -> load -> save changed the " + kind);
+  } catch (const std::exception& e) {
+    std::remove(saved.c_str());
+    finding("a loaded " + kind + " does not save and load again: " + e.what());
+  }
 }
 
 }  // namespace fuzz

@@ -34,18 +34,11 @@ namespace {
 // A checkpoint that loaded: save -> load -> save is a fixed point.
 template <typename T>
 void check_round_trip(const scratchnet::Checkpoint<T>& c) {
-  static const std::string saved = fuzz::scratch_file("checkpoint");
-  try {
-    scratchnet::save_checkpoint(saved, c);
-    const std::vector<unsigned char> first = fuzz::read_file(saved);
-    scratchnet::save_checkpoint(saved, scratchnet::load_checkpoint<T>(saved));
-    const bool same = fuzz::read_file(saved) == first;
-    std::remove(saved.c_str());
-    if (!same) fuzz::finding("save -> load -> save changed the checkpoint");
-  } catch (const std::exception& e) {
-    std::remove(saved.c_str());
-    fuzz::finding(std::string("a loaded checkpoint does not save and load again: ") + e.what());
-  }
+  fuzz::expect_fixed_point(
+      "checkpoint", [&](const std::string& file) { scratchnet::save_checkpoint(file, c); },
+      [](const std::string& file) {
+        scratchnet::save_checkpoint(file, scratchnet::load_checkpoint<T>(file));
+      });
 }
 
 template <typename T>
