@@ -16,6 +16,9 @@
 # seconds of the process: with one thread on an otherwise idle core they equal
 # the wall time, and on a busy machine (other jobs sharing the core) they are
 # the steadier measure. The last column is the ratio of the wall-time medians.
+# With W4 the table has one more row, W4-products: only the eight matrix
+# products of a W4 epoch in a bare Eigen loop (epoch_bench's floor for W4),
+# run in the same alternation and divided by PyTorch's whole W4 epoch.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -59,6 +62,8 @@ run() {  # run <tool> <workload>: appends "<tool> <line>" for each measurement
   local tool="$1" w="$2" out
   if [ "$tool" = scratchnet ]; then
     out="$(taskset -c "$core" "$bench" --workload "$w" --runs 1 --threads 1 2>/dev/null)"
+  elif [ "$tool" = products ]; then
+    out="$(taskset -c "$core" "$bench" --workload W4-products --runs 1 --threads 1)"
   else
     out="$(taskset -c "$core" "$python" "$here/torch_mlp.py" --workload "$w" --runs 1 --threads 1 2>/dev/null)"
   fi
@@ -67,7 +72,13 @@ run() {  # run <tool> <workload>: appends "<tool> <line>" for each measurement
 
 for w in "${workloads[@]}"; do
   for ((r = 1; r <= runs; r++)); do
-    if ((r % 2)); then run scratchnet "$w"; run pytorch "$w"; else run pytorch "$w"; run scratchnet "$w"; fi
+    if ((r % 2)); then
+      if [ "$w" = W4 ]; then run products W4; fi
+      run scratchnet "$w"; run pytorch "$w"
+    else
+      run pytorch "$w"; run scratchnet "$w"
+      if [ "$w" = W4 ]; then run products W4; fi
+    fi
     echo "compare.sh: $w run $r/$runs done" >&2
   done
 done
@@ -84,12 +95,16 @@ for line in open(log):
 key = "cpu_seconds" if clock == "cpu" else "seconds"
 print(f"one core, one thread each; medians of {runs} runs; {clock} seconds per epoch (W5: per pass over 10,000 images)")
 print(f"{'workload':<10} {'scratchnet s':>12} {'PyTorch s':>10} {'ratio':>6} {'target':>6}  {'wall ratio':>10}")
+def medians(name, kind):
+    return {tool: statistics.median(v) for tool, v in times[(name, kind)].items()}
 for name in ["W1", "W2", "W3", "W4", "W5-b10000", "W5-b1"]:
     if (name, key) not in times:
         continue
-    m = {tool: statistics.median(v) for tool, v in times[(name, key)].items()}
-    w = {tool: statistics.median(v) for tool, v in times[(name, "seconds")].items()}
+    m, w = medians(name, key), medians(name, "seconds")
     ratio, wall_ratio = m["scratchnet"] / m["pytorch"], w["scratchnet"] / w["pytorch"]
     verdict = "ok" if ratio <= targets[name] else "MISSED"
     print(f"{name:<10} {m['scratchnet']:>12.4f} {m['pytorch']:>10.4f} {ratio:>6.2f} {targets[name]:>6.2f}  {wall_ratio:>10.2f}  {verdict}")
+    if name == "W4":
+        p, pw = medians("W4-products", key)["products"], medians("W4-products", "seconds")["products"]
+        print(f"{'W4-products':<10} {p:>12.4f} {m['pytorch']:>10.4f} {p / m['pytorch']:>6.2f} {'':>6}  {pw / w['pytorch']:>10.2f}  (Eigen's products alone)")
 EOF
