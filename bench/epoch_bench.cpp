@@ -12,7 +12,7 @@
 //
 // W4-products is not a workload of the issue but its floor: only the eight
 // matrix products of a W4 epoch (forward, dW, and dX of every layer but the
-// first), as the Affine layers ask Eigen for them, in a bare loop on random
+// first), computed as the Affine layers compute them, in a bare loop on random
 // data: no bias, activation, loss, gather or update. No training of W4 can
 // be faster than this with Eigen's products.
 #include <time.h>
@@ -141,10 +141,11 @@ void products_workload(int runs) {
   }
   const auto step = [&] {
     for (std::size_t l = 0; l < layers; ++l)
-      activations[l + 1].noalias() = activations[l] * weights[l];
+      scratchnet::assign_product(activations[l + 1], activations[l], weights[l]);
     for (std::size_t l = layers; l-- > 0;) {
-      gradients[l].noalias() = activations[l].transpose() * output_grads[l];
-      if (l > 0) output_grads[l - 1].noalias() = output_grads[l] * weights[l].transpose();
+      scratchnet::assign_product(gradients[l], activations[l].transpose(), output_grads[l]);
+      if (l > 0)
+        scratchnet::assign_product(output_grads[l - 1], output_grads[l], weights[l].transpose());
     }
   };
   const scratchnet::Index steps = 60000 / w.batch;
