@@ -28,4 +28,9 @@ std::string shape_of(const Eigen::EigenBase<Derived>& m) {
   return std::to_string(m.rows()) + "x" + std::to_string(m.cols());
 }
 
+template <typename A, typename B>
+bool same_shape(const Eigen::EigenBase<A>& a, const Eigen::EigenBase<B>& b) {
+  return a.rows() == b.rows() && a.cols() == b.cols();
+}
+
 }  // namespace scratchnet

@@ -32,7 +32,7 @@ class Dropout : public Layer<T> {
       out_ = inverted_ ? x : x * static_cast<T>(1 - ratio_);
       return out_;
     }
-    if (!hold_mask_ || mask_.rows() != x.rows() || mask_.cols() != x.cols()) draw_mask(x);
+    if (!hold_mask_ || !same_shape(mask_, x)) draw_mask(x);
     out_ = x.cwiseProduct(mask_);
     return out_;
   }

@@ -232,13 +232,11 @@ class SlottedOptimizer : public Optimizer<T> {
 
   void check_shapes(const Param<T>& p, std::size_t first_slot) const {
     if (p.value == nullptr || p.grad == nullptr) fail("parameter '" + p.name + "' has no matrix");
-    const Index rows = p.value->rows(), cols = p.value->cols();
-    if (p.grad->rows() != rows || p.grad->cols() != cols) {
+    if (!same_shape(*p.grad, *p.value)) {
       fail("parameter '" + p.name + "' is " + shape_of(*p.value) + " but its gradient is " +
            shape_of(*p.grad));
     }
-    if (!slot_names_.empty() &&
-        (slots_[first_slot].rows() != rows || slots_[first_slot].cols() != cols)) {
+    if (!slot_names_.empty() && !same_shape(slots_[first_slot], *p.value)) {
       fail("parameter '" + p.name + "' is " + shape_of(*p.value) + " but its state is " +
            shape_of(slots_[first_slot]));
     }
@@ -261,7 +259,7 @@ class SlottedOptimizer : public Optimizer<T> {
         }
         const auto it = pending_.find(slot + "/" + p.name);
         if (it == pending_.end()) fail("parameter '" + p.name + "' is not in the restored state");
-        if (it->second.rows() != p.value->rows() || it->second.cols() != p.value->cols()) {
+        if (!same_shape(it->second, *p.value)) {
           fail("parameter '" + p.name + "' is " + shape_of(*p.value) +
                " but its restored state is " + shape_of(it->second));
         }

@@ -23,9 +23,7 @@ std::string architecture_mismatch(const ParamList<T>& saved, const ParamList<T>&
   const std::string why = "holds a network of another architecture";
   if (saved.size() != current.size()) return why;
   for (std::size_t i = 0; i < saved.size(); ++i) {
-    const Matrix<T>& a = *saved[i].value;
-    const Matrix<T>& b = *current[i].value;
-    if (saved[i].name != current[i].name || a.rows() != b.rows() || a.cols() != b.cols()) {
+    if (saved[i].name != current[i].name || !same_shape(*saved[i].value, *current[i].value)) {
       return why + " (" + saved[i].name + " differs)";
     }
   }
@@ -43,7 +41,7 @@ std::string optimizer_state_mismatch(const OptimizerState<T>& state, const Param
     const auto it = std::find_if(params.begin(), params.end(),
                                  [&](const Param<T>& p) { return p.name == name; });
     if (it == params.end()) return "optimizer tensor '" + key + "' is of no parameter";
-    if (tensor.rows() != it->value->rows() || tensor.cols() != it->value->cols()) {
+    if (!same_shape(tensor, *it->value)) {
       return "optimizer tensor '" + key + "' is " + shape_of(tensor) + ", its parameter " +
              shape_of(*it->value);
     }
