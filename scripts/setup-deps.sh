@@ -33,7 +33,25 @@ else
   exit 1
 fi
 
+# Runs apt-get "$@" as root. Another apt or dpkg process (unattended
+# upgrades, a second script) may hold the package lock on a fresh machine:
+# then this waits for it, saying so once, up to 10 minutes.
+apt_get() {
+  local deadline=$((SECONDS + 600)) said="" output
+  while ! output=$("${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get "$@" 2>&1); do
+    if ! grep -q 'Could not get lock' <<<"$output" || [ $SECONDS -ge $deadline ]; then
+      printf '%s\n' "$output" >&2
+      return 1
+    fi
+    if [ -z "$said" ]; then
+      echo "setup-deps.sh: another apt or dpkg process holds the package lock; waiting for it (up to 10 minutes)"
+      said=1
+    fi
+    sleep 5
+  done
+}
+
 echo "setup-deps.sh: installing ${missing[*]}"
-"${as_root[@]}" apt-get update -qq
-DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+apt_get update -qq
+apt_get install -y -qq --no-install-recommends "${missing[@]}"
 echo "setup-deps.sh: installed ${missing[*]}"
