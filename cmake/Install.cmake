@@ -15,4 +15,5 @@ write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/scratchnetConfigVer
   COMPATIBILITY SameMinorVersion ARCH_INDEPENDENT)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/scratchnetConfig.cmake
               ${CMAKE_CURRENT_BINARY_DIR}/scratchnetConfigVersion.cmake
+              ${CMAKE_CURRENT_SOURCE_DIR}/cmake/scratchnetOptimize.cmake
         DESTINATION ${SCRATCHNET_CMAKE_DIR})

@@ -10,25 +10,17 @@ if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
   if(SCRATCHNET_WARNINGS_AS_ERRORS)
     target_compile_options(scratchnet_program_settings INTERFACE -Werror)
   endif()
-  if(SCRATCHNET_NATIVE)
-    # Eigen picks AVX2/AVX-512 kernels only when the compiler may use them:
-    # measured 3.5-4.5x faster training on this machine.
-    target_compile_options(scratchnet_program_settings INTERFACE -march=native)
-    if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
-      # With -march=native on AMD Zen, g++ 12 tunes for znver3 and then folds
-      # the loads of Eigen's GEMM micro-kernel into its multiply-adds: 12 loads
-      # instead of 3 per step, so the kernel waits on loads (45-50 GFLOP/s at
-      # the W4 shapes). Generic tuning keeps them in registers (70-85 GFLOP/s,
-      # clang's figure): W1 -27%, W4 -31% per epoch (docs/performance.md).
-      target_compile_options(scratchnet_program_settings INTERFACE -mtune=generic)
-    endif()
-  endif()
 endif()
 
-# Eigen takes the packing buffers of a matrix product from the stack up to
-# this size and from the heap above it; the W1 shapes (100 x 784 by 784 x 100)
-# need 313 KB. With 1 MiB, a training step allocates nothing at all.
-target_compile_definitions(scratchnet_program_settings INTERFACE EIGEN_STACK_ALLOCATION_LIMIT=1048576)
+# The speed settings always (the allocation test relies on them); the CPU the
+# code is for: a fixed one for the warnings check (scripts/compile-check.sh),
+# else this machine's with SCRATCHNET_NATIVE.
+scratchnet_speed_settings(scratchnet_program_settings)
+if(SCRATCHNET_MARCH)
+  scratchnet_arch_settings(scratchnet_program_settings ${SCRATCHNET_MARCH})
+elseif(SCRATCHNET_NATIVE)
+  scratchnet_arch_settings(scratchnet_program_settings native)
+endif()
 
 if(SCRATCHNET_OPENMP)
   find_package(OpenMP)
