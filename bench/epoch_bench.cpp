@@ -10,11 +10,11 @@
 // batch of 10,000 ("W5-b10000") and once image by image ("W5-b1", the total
 // for all 10,000; divide by 10,000 for the latency per image).
 //
-// W4-products is not a workload of the issue but its floor: only the eight
-// matrix products of a W4 epoch (forward, dW, and dX of every layer but the
-// first), computed as the Affine layers compute them, in a bare loop on random
-// data: no bias, activation, loss, gather or update. No training of W4 can
-// be faster than this with Eigen's products.
+// W1-products .. W4-products are not workloads but their floors: only the
+// matrix products of the workload's epoch (forward, dW, and dX of every layer
+// but the first), computed as the Affine layers compute them, in a bare loop
+// on random data: no bias, activation, batch norm, loss, gather or update. No
+// training of that network can be faster than this with Eigen's products.
 #include <time.h>
 
 #include <Eigen/Core>
@@ -125,9 +125,9 @@ void train_workload(const std::string& id, const Data& data, int runs) {
   }
 }
 
-void products_workload(int runs) {
+void products_workload(const std::string& id, int runs) {
   using M = scratchnet::Matrix<float>;
-  const Workload w = workload("W4");
+  const Workload w = workload(id);
   std::vector<scratchnet::Index> sizes{784};
   sizes.insert(sizes.end(), w.hidden.begin(), w.hidden.end());
   sizes.push_back(10);
@@ -153,7 +153,7 @@ void products_workload(int runs) {
   for (int r = 0; r < runs; ++r) {
     Stopwatch watch;
     for (scratchnet::Index i = 0; i < steps; ++i) step();
-    report("W4-products", watch.read());
+    report(id + "-products", watch.read());
   }
 }
 
@@ -178,7 +178,8 @@ void inference_workload(const Data& data, int runs) {
 
 [[noreturn]] void usage(int code) {
   std::fprintf(code == 0 ? stdout : stderr,
-               "usage: epoch_bench [--workload W1|W2|W3|W4|W5|W4-products|all] [--runs N] "
+               "usage: epoch_bench [--workload W1|W2|W3|W4|W5|W1-products..W4-products|all] "
+               "[--runs N] "
                "[--threads N] [--data DIR]\n");
   std::exit(code);
 }
@@ -213,8 +214,11 @@ int main(int argc, char** argv) {
   if (runs < 1 || threads < 1) usage(2);
   // Eigen with OpenMP would otherwise use every core.
   Eigen::setNbThreads(threads);
-  if (id == "W4-products") {
-    products_workload(runs);
+  const std::string products_suffix = "-products";
+  if (id.size() > products_suffix.size() &&
+      id.compare(id.size() - products_suffix.size(), products_suffix.size(), products_suffix) ==
+          0) {
+    products_workload(id.substr(0, id.size() - products_suffix.size()), runs);
     return 0;
   }
   const Data data = scratchnet::load_mnist<float>(dir);
