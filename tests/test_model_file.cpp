@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/core/atomic_file.hpp"
 #include "scratchnet/core/binary_io.hpp"
 #include "scratchnet/network/multi_layer_net.hpp"
 #include "support/bytes.hpp"

@@ -1,0 +1,135 @@
+// Saving a file whole or not at all.
+//
+// The bytes go to a new temporary file in the target's folder, are flushed to
+// disk and renamed over the target, so a crash or a kill leaves the old file
+// or the new one, never a part. The new file keeps the old one's permission
+// bits (a 0600 model stays 0600); a new name gets 0666 less the umask, as any
+// program's file.
+// The temporary file is created with O_CREAT | O_EXCL | O_NOFOLLOW under a
+// random name, so it is never a file or a link that was already there.
+// POSIX only, like the rest of the library's file handling.
+#pragma once
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <system_error>
+
+namespace scratchnet {
+
+// One save in progress: the constructor creates the temporary file, write() fills it (or a program
+// writes to temp_path()), commit() puts it in the target's place. Until then the target is
+// untouched, and the destructor removes the temporary file. Every failure throws std::runtime_error
+// "<path>: cannot save: <what>".
+class AtomicFile {
+ public:
+  explicit AtomicFile(std::string path) : path_(std::move(path)) {
+    read_path_mode();
+    create_temporary_file();
+  }
+  ~AtomicFile() {
+    if (fd_ >= 0) ::close(fd_);
+    if (!temp_.empty() && !committed_) ::unlink(temp_.c_str());
+  }
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+
+  const std::string& temp_path() const { return temp_; }
+
+  void write(const void* data, std::size_t size) {
+    const auto* at = static_cast<const char*>(data);
+    while (size > 0) {
+      const ssize_t n = ::write(fd_, at, size);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) fail("cannot write " + temp_, n < 0 ? errno : EIO);
+      at += n;
+      size -= static_cast<std::size_t>(n);
+    }
+  }
+
+  // Flushes the temporary file to disk and renames it over the target.
+  void commit() {
+    if (keep_mode_ && ::fchmod(fd_, mode_) != 0) fail("cannot set the mode of " + temp_, errno);
+    if (::fsync(fd_) != 0) fail("cannot flush " + temp_ + " to disk", errno);
+    const int fd = fd_;
+    fd_ = -1;
+    if (::close(fd) != 0) fail("cannot close " + temp_, errno);
+    if (::rename(temp_.c_str(), path_.c_str()) != 0) {
+      fail("cannot rename " + temp_ + " to " + path_, errno);
+    }
+    committed_ = true;
+    sync_folder();
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& what, int error) const {
+    throw std::runtime_error(path_ + ": cannot save: " + what + ": " + std::strerror(error));
+  }
+
+  // An existing file's mode goes to the new one.
+  void read_path_mode() {
+    std::error_code ec;
+    const std::filesystem::file_status status = std::filesystem::status(path_, ec);
+    if (!std::filesystem::is_regular_file(status)) return;
+    keep_mode_ = true;
+    mode_ = static_cast<mode_t>(status.permissions()) & 0777;
+  }
+
+  // A new file "<path>.tmp.<pid>.<random>" beside it: O_EXCL and
+  // O_NOFOLLOW make the open fail rather than reuse a name that is taken,
+  // whatever sits there, and another random name is tried.
+  void create_temporary_file() {
+    std::random_device entropy;
+    const std::string stem = path_ + ".tmp." + std::to_string(::getpid()) + ".";
+    for (int attempt = 0; attempt < 100; ++attempt) {
+      char suffix[16];
+      std::snprintf(suffix, sizeof suffix, "%08x", static_cast<unsigned>(entropy()));
+      const std::string name = stem + suffix;
+      fd_ = ::open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+      if (fd_ >= 0) {
+        temp_ = name;
+        return;
+      }
+      if (errno != EEXIST) fail("cannot create temporary file " + name, errno);
+    }
+    fail("cannot create temporary file " + stem + "*", EEXIST);
+  }
+
+  // Makes the rename itself durable; a folder that cannot be synced is no error.
+  void sync_folder() const {
+    std::string folder = std::filesystem::path(path_).parent_path().string();
+    if (folder.empty()) folder = ".";
+    const int dir = ::open(folder.c_str(), O_RDONLY | O_CLOEXEC);
+    if (dir >= 0) {
+      ::fsync(dir);
+      ::close(dir);
+    }
+  }
+
+  std::string path_;
+  std::string temp_;  // empty until it is created
+  int fd_ = -1;
+  bool committed_ = false;
+  bool keep_mode_ = false;  // the target exists: its mode_ goes to the new file
+  mode_t mode_ = 0;
+};
+
+// Writes bytes (any contiguous container of chars or bytes: std::string,
+// std::vector<unsigned char>) to path as a whole, as AtomicFile describes.
+template <typename Container>
+void write_file_atomically(const std::string& path, const Container& bytes) {
+  static_assert(sizeof(*bytes.data()) == 1, "a container of bytes");
+  AtomicFile file(path);
+  file.write(bytes.data(), bytes.size());
+  file.commit();
+}
+
+}  // namespace scratchnet
