@@ -1,10 +1,16 @@
-// Saving a file whole or not at all.
+// Saving a file whole or not at all, and only over a regular file.
 //
 // The bytes go to a new temporary file in the target's folder, are flushed to
 // disk and renamed over the target, so a crash or a kill leaves the old file
-// or the new one, never a part. The new file keeps the old one's permission
-// bits (a 0600 model stays 0600); a new name gets 0666 less the umask, as any
-// program's file.
+// or the new one, never a part. What sits at the target decides what a save
+// may do:
+// - nothing, or a regular file: replaced; the new file keeps the old one's
+//   permission bits (a 0600 model stays 0600), a new name gets 0666 less the
+//   umask, as any program's file;
+// - a symlink: followed, link by link, and the file it names is saved as
+//   above; the link stays as it was;
+// - anything else (a folder, a FIFO, a socket, a device node): refused, since
+//   a rename would put a plain file in its place.
 // The temporary file is created with O_CREAT | O_EXCL | O_NOFOLLOW under a
 // random name, so it is never a file or a link that was already there.
 // POSIX only, like the rest of the library's file handling.
@@ -25,14 +31,41 @@
 
 namespace scratchnet {
 
-// One save in progress: the constructor creates the temporary file, write() fills it (or a program
-// writes to temp_path()), commit() puts it in the target's place. Until then the target is
-// untouched, and the destructor removes the temporary file. Every failure throws std::runtime_error
-// "<path>: cannot save: <what>".
+namespace detail {
+
+// "named pipe (FIFO)", "directory": what a file of that type is called in
+// messages; empty for a regular file.
+inline std::string kind_of_file(std::filesystem::file_type type) {
+  using std::filesystem::file_type;
+  switch (type) {
+    case file_type::regular:
+      return "";
+    case file_type::directory:
+      return "directory";
+    case file_type::fifo:
+      return "named pipe (FIFO)";
+    case file_type::socket:
+      return "socket";
+    case file_type::character:
+      return "character device";
+    case file_type::block:
+      return "block device";
+    default:
+      return "file of unknown type";
+  }
+}
+
+}  // namespace detail
+
+// One save in progress: the constructor checks the target and creates the
+// temporary file, write() fills it (or a program writes to temp_path()),
+// commit() puts it in the target's place. Until then the target is untouched,
+// and the destructor removes the temporary file. Every failure throws
+// std::runtime_error "<path>: cannot save: <what>".
 class AtomicFile {
  public:
   explicit AtomicFile(std::string path) : path_(std::move(path)) {
-    read_path_mode();
+    resolve_target();
     create_temporary_file();
   }
   ~AtomicFile() {
@@ -62,8 +95,8 @@ class AtomicFile {
     const int fd = fd_;
     fd_ = -1;
     if (::close(fd) != 0) fail("cannot close " + temp_, errno);
-    if (::rename(temp_.c_str(), path_.c_str()) != 0) {
-      fail("cannot rename " + temp_ + " to " + path_, errno);
+    if (::rename(temp_.c_str(), target_.c_str()) != 0) {
+      fail("cannot rename " + temp_ + " to " + target_, errno);
     }
     committed_ = true;
     sync_folder();
@@ -73,22 +106,47 @@ class AtomicFile {
   [[noreturn]] void fail(const std::string& what, int error) const {
     throw std::runtime_error(path_ + ": cannot save: " + what + ": " + std::strerror(error));
   }
-
-  // An existing file's mode goes to the new one.
-  void read_path_mode() {
-    std::error_code ec;
-    const std::filesystem::file_status status = std::filesystem::status(path_, ec);
-    if (!std::filesystem::is_regular_file(status)) return;
-    keep_mode_ = true;
-    mode_ = static_cast<mode_t>(status.permissions()) & 0777;
+  [[noreturn]] void refuse(const std::string& what) const {
+    throw std::runtime_error(path_ + ": cannot save: " + what +
+                             "; only a regular file is replaced");
   }
 
-  // A new file "<path>.tmp.<pid>.<random>" beside it: O_EXCL and
+  // Follows links from path_ to the file a save replaces, and refuses that
+  // file unless it is regular or does not exist yet.
+  void resolve_target() {
+    namespace fs = std::filesystem;
+    constexpr int kMaxLinks = 40;  // Linux's own limit when it follows a path
+    fs::path target = path_;
+    std::error_code ec;
+    for (int links = 0;; ++links) {
+      const fs::file_status status = fs::symlink_status(target, ec);
+      if (status.type() == fs::file_type::not_found) break;
+      if (ec) fail("cannot look at " + target.string(), ec.value());
+      if (status.type() == fs::file_type::symlink) {
+        if (links == kMaxLinks) fail("cannot follow its links", ELOOP);
+        const fs::path next = fs::read_symlink(target, ec);
+        if (ec) fail("cannot read the link " + target.string(), ec.value());
+        target = next.is_absolute() ? next : target.parent_path() / next;
+        continue;
+      }
+      const std::string kind = detail::kind_of_file(status.type());
+      if (!kind.empty()) {
+        refuse(target == path_ ? "it is a " + kind
+                               : "it links to " + target.string() + ", a " + kind);
+      }
+      keep_mode_ = true;
+      mode_ = static_cast<mode_t>(status.permissions()) & 0777;
+      break;
+    }
+    target_ = target.string();
+  }
+
+  // A new file "<target>.tmp.<pid>.<random>" beside the target: O_EXCL and
   // O_NOFOLLOW make the open fail rather than reuse a name that is taken,
   // whatever sits there, and another random name is tried.
   void create_temporary_file() {
     std::random_device entropy;
-    const std::string stem = path_ + ".tmp." + std::to_string(::getpid()) + ".";
+    const std::string stem = target_ + ".tmp." + std::to_string(::getpid()) + ".";
     for (int attempt = 0; attempt < 100; ++attempt) {
       char suffix[16];
       std::snprintf(suffix, sizeof suffix, "%08x", static_cast<unsigned>(entropy()));
@@ -105,7 +163,7 @@ class AtomicFile {
 
   // Makes the rename itself durable; a folder that cannot be synced is no error.
   void sync_folder() const {
-    std::string folder = std::filesystem::path(path_).parent_path().string();
+    std::string folder = std::filesystem::path(target_).parent_path().string();
     if (folder.empty()) folder = ".";
     const int dir = ::open(folder.c_str(), O_RDONLY | O_CLOEXEC);
     if (dir >= 0) {
@@ -114,8 +172,9 @@ class AtomicFile {
     }
   }
 
-  std::string path_;
-  std::string temp_;  // empty until it is created
+  std::string path_;    // as given: every message starts with it
+  std::string target_;  // path_ with its links followed
+  std::string temp_;    // empty until it is created
   int fd_ = -1;
   bool committed_ = false;
   bool keep_mode_ = false;  // the target exists: its mode_ goes to the new file
