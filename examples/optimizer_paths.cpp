@@ -16,12 +16,12 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "scratchnet/core/atomic_file.hpp"
 #include "scratchnet/optimizers/optimizers.hpp"
 
 extern char** environ;
@@ -147,12 +147,7 @@ int main(int argc, char** argv) {
   const std::string png = (dir / "optimizer_paths.png").string();
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  std::ofstream file(csv);
-  if (!file) {
-    std::cerr << "optimizer_paths: cannot write " << csv << ": " << std::strerror(errno) << "\n";
-    return 2;
-  }
-  file << "rule,step,x,y\n";
+  std::string text = "rule,step,x,y\n";
   std::printf("%-9s %9s %24s %24s %12s\n", "rule", "lr", "x", "y", "f(x, y)");
   for (const auto& optimizer : optimizers) {
     const Path path = run(*optimizer, steps);
@@ -160,15 +155,16 @@ int main(int argc, char** argv) {
     for (std::size_t k = 0; k < path.size(); ++k) {
       std::snprintf(line, sizeof line, "%s,%zu,%.17g,%.17g\n", optimizer->name().c_str(), k,
                     path[k][0], path[k][1]);
-      file << line;
+      text += line;
     }
     const auto& last = path.back();
     std::printf("%-9s %9g %24.17g %24.17g %12.6g\n", optimizer->name().c_str(),
                 optimizer->learning_rate(), last[0], last[1], f(last[0], last[1]));
   }
-  file.close();
-  if (!file) {
-    std::cerr << "optimizer_paths: cannot write " << csv << "\n";
+  try {
+    sn::write_file_atomically(csv, text);
+  } catch (const std::runtime_error& e) {
+    std::cerr << "optimizer_paths: " << e.what() << "\n";
     return 2;
   }
   std::printf("wrote %s\n", csv.c_str());

@@ -7,14 +7,10 @@
 //
 // Every hostile file is made inside a TempDir of its own; none is aimed at the
 // machine's files (the suite may run as root).
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
-#include <cstring>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -22,12 +18,16 @@
 #include "scratchnet/core/atomic_file.hpp"
 #include "scratchnet/network/multi_layer_net.hpp"
 #include "support/bytes.hpp"
+#include "support/hostile_files.hpp"
 #include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using Catch::Contains;
 using Catch::StartsWith;
 using scratchnet::test::Bytes;
+using scratchnet::test::make_fifo;
+using scratchnet::test::make_null_device;
+using scratchnet::test::make_socket;
 using scratchnet::test::read_bytes;
 using scratchnet::test::TempDir;
 using scratchnet::test::write_bytes;
@@ -39,19 +39,6 @@ const Bytes kOld{9, 9};
 
 void save(const std::string& path) {
   scratchnet::write_file_atomically(path, kSaved);
-}
-
-// A listening-less Unix socket bound at path, as a running server leaves one.
-void make_socket_at(const std::string& path) {
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
-  REQUIRE(fd >= 0);
-  sockaddr_un address{};
-  address.sun_family = AF_UNIX;
-  REQUIRE(path.size() < sizeof address.sun_path);
-  std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
-  const int bound = ::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address);
-  ::close(fd);
-  REQUIRE(bound == 0);
 }
 
 unsigned mode_of(const std::string& path) {
@@ -89,21 +76,17 @@ TEST_CASE("A save refuses to replace what is not a regular file", "[atomic_file]
   CHECK(fs::is_directory(dir.path() / "folder"));
   CHECK(fs::is_empty(dir.path() / "folder"));
 
-  REQUIRE(::mkfifo(dir.file("fifo").c_str(), 0644) == 0);
+  make_fifo(dir.file("fifo"));
   refused(dir.file("fifo"), "named pipe (FIFO)");
   CHECK(fs::is_fifo(dir.path() / "fifo"));
 
-  make_socket_at(dir.file("socket"));
+  make_socket(dir.file("socket"));
   refused(dir.file("socket"), "socket");
   CHECK(fs::is_socket(dir.path() / "socket"));
 
-  // The null device's numbers, but a node of this folder: what `mknod nul c 1 3`
-  // makes. Only root may make one.
-  if (::mknod(dir.file("nul").c_str(), S_IFCHR | 0666, makedev(1, 3)) == 0) {
+  if (make_null_device(dir.file("nul"))) {
     refused(dir.file("nul"), "character device");
     CHECK(fs::is_character_file(dir.path() / "nul"));
-  } else {
-    WARN("not root: no device node to save over");
   }
 }
 
@@ -134,7 +117,7 @@ TEST_CASE("A save through a symlink replaces the file it names", "[atomic_file]"
     CHECK(read_bytes(dir.file("new.bin")) == kSaved);
   }
   SECTION("a link to something else is refused, naming both") {
-    REQUIRE(::mkfifo(dir.file("fifo").c_str(), 0644) == 0);
+    make_fifo(dir.file("fifo"));
     fs::create_symlink("fifo", dir.path() / "link.bin");
     CHECK_THROWS_WITH(save(dir.file("link.bin")),
                       dir.file("link.bin") + ": cannot save: it links to " + dir.file("fifo") +

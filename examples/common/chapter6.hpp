@@ -13,10 +13,10 @@
 #include <cstdio>
 #include <exception>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <iostream>
 #include <mutex>
+#include <scratchnet/core/atomic_file.hpp>
 #include <scratchnet/core/denormals.hpp>
 #include <scratchnet/scratchnet.hpp>
 #include <sstream>
@@ -113,12 +113,13 @@ sn::MnistData<T> load_data(const std::string& dir, sn::Index train_size, sn::Ind
   return data;
 }
 
-// A CSV file written row by row; close() reports a failed write.
+// A CSV file built row by row and saved whole by close(), as a model is
+// (core/atomic_file.hpp): what sits at the path is checked, and the temporary
+// file made, when the CsvFile is made, before the work that fills it.
 class CsvFile {
  public:
   CsvFile(const std::filesystem::path& path, const std::string& header)
-      : path_(path.string()), out_(path) {
-    if (!out_) throw std::runtime_error(path_ + ": cannot write");
+      : path_(path.string()), file_(path_) {
     out_ << header << '\n';
   }
 
@@ -130,8 +131,9 @@ class CsvFile {
   }
 
   void close() {
-    out_.close();
-    if (!out_) throw std::runtime_error(path_ + ": write failed");
+    const std::string text = out_.str();
+    file_.write(text.data(), text.size());
+    file_.commit();
   }
 
   const std::string& path() const { return path_; }
@@ -151,7 +153,8 @@ class CsvFile {
   }
 
   std::string path_;
-  std::ofstream out_;
+  sn::AtomicFile file_;
+  std::ostringstream out_;
 };
 
 // summary.csv: one row per headline number, header setting,metric,value.

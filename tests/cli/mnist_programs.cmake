@@ -1,17 +1,31 @@
 # ctest driver for mnist_train and mnist_predict on a few hundred Fashion-MNIST
 # images: a run that saves a model, the same accuracy from the saved model,
-# and one-line errors with exit code 2 for bad input.
+# one-line errors with exit code 2 for bad input, and outputs aimed at what is
+# not a regular file.
 #   cmake -DTRAIN=... -DPREDICT=... -DDATA=... -DWORK=... -P mnist_programs.cmake
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
 
+# A program that waits on a FIFO fails here rather than hanging the suite.
 function(run_program out_var expected_code)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err
+                  TIMEOUT 120)
   if(NOT code STREQUAL expected_code)
     message(FATAL_ERROR "expected exit code ${expected_code}, got ${code}: ${ARGN}\n${out}\n${err}")
   endif()
   set(${out_var} "${out}" PARENT_SCOPE)
   set(${out_var}_stderr "${err}" PARENT_SCOPE)
+endfunction()
+
+# Runs the command ARGN, which must exit 2 with one line on stderr naming expected.
+function(expect_one_line_error expected)
+  run_program(ignored 2 ${ARGN})
+  string(STRIP "${ignored_stderr}" message)
+  string(FIND "${message}" "\n" newline)
+  string(FIND "${message}" "${expected}" named)
+  if(NOT newline EQUAL -1 OR named EQUAL -1)
+    message(FATAL_ERROR "expected one line naming '${expected}', got:\n${ignored_stderr}")
+  endif()
 endfunction()
 
 function(last_line text out_var)
@@ -72,6 +86,24 @@ if(NOT code EQUAL 130 OR advice EQUAL -1 OR NOT EXISTS ${WORK}/interrupted.ckpt)
   message(FATAL_ERROR "SIGINT: exit code ${code}, expected 130 and a checkpoint:\n${out}\n${err}")
 endif()
 
+# Outputs aimed at what is not a regular file, made in a folder of the test's
+# own: a FIFO and (as root) a device node are refused and stay as they were; a
+# symlink is followed and stays a link.
+set(hostile ${WORK}/hostile)
+file(MAKE_DIRECTORY ${hostile})
+execute_process(COMMAND mkfifo ${hostile}/fifo RESULT_VARIABLE made)
+if(NOT made EQUAL 0)
+  message(FATAL_ERROR "mkfifo ${hostile}/fifo failed")
+endif()
+execute_process(COMMAND mknod ${hostile}/nul c 1 3 RESULT_VARIABLE made_device ERROR_QUIET)
+file(WRITE ${hostile}/real.bin "the old model")
+file(CREATE_LINK real.bin ${hostile}/link.bin SYMBOLIC)
+run_program(ignored 0 ${TRAIN} ${tiny} --epochs 1 --save ${hostile}/link.bin)
+run_program(ignored 0 ${PREDICT} --model ${hostile}/real.bin --data ${DATA} --limit-test 200)
+if(NOT IS_SYMLINK ${hostile}/link.bin)
+  message(FATAL_ERROR "--save link.bin replaced the link instead of the file it names")
+endif()
+
 # Bad input: one line on stderr naming the problem, exit code 2.
 file(WRITE ${WORK}/broken.bin "not a model")
 execute_process(COMMAND head -c 300 ${WORK}/model.bin OUTPUT_FILE ${WORK}/cut.bin)
@@ -96,14 +128,21 @@ foreach(case
     "cut.bin: corrupted: checksum mismatch|${PREDICT};--model;${WORK}/cut.bin;--data;${DATA}"
     "train-images-idx3-ubyte.gz: truncated|${TRAIN};--data;${WORK}/cut_images;--limit-train;300"
     "t10k-labels-idx1-ubyte.gz: bad magic number|${TRAIN};--data;${WORK}/html_labels;--limit-train;300"
-    "t10k-labels-idx1-ubyte.gz: bad magic number|${PREDICT};--model;${WORK}/model.bin;--data;${WORK}/html_labels")
+    "t10k-labels-idx1-ubyte.gz: bad magic number|${PREDICT};--model;${WORK}/model.bin;--data;${WORK}/html_labels"
+    "fifo: cannot save: it is a named pipe (FIFO)|${TRAIN};${tiny};--epochs;1;--save;${hostile}/fifo"
+    "fifo: cannot save: it is a named pipe (FIFO)|${TRAIN};${tiny};--epochs;1;--history;${hostile}/fifo"
+    "fifo: cannot save: it is a named pipe (FIFO)|${TRAIN};${tiny};--epochs;1;--checkpoint;${hostile}/fifo")
   string(REPLACE "|" ";" parts "${case}")
-  list(POP_FRONT parts expected)
-  run_program(ignored 2 ${parts})
-  string(STRIP "${ignored_stderr}" message)
-  string(FIND "${message}" "\n" newline)
-  string(FIND "${message}" "${expected}" named)
-  if(NOT newline EQUAL -1 OR named EQUAL -1)
-    message(FATAL_ERROR "expected one line naming '${expected}', got:\n${ignored_stderr}")
+  expect_one_line_error(${parts})
+endforeach()
+if(made_device EQUAL 0)
+  expect_one_line_error("nul: cannot save: it is a character device" ${TRAIN} ${tiny} --epochs 1
+                        --save ${hostile}/nul)
+endif()
+foreach(kept "test -p ${hostile}/fifo" "test -c ${hostile}/nul -o ! -e ${hostile}/nul")
+  separate_arguments(check UNIX_COMMAND "${kept}")
+  execute_process(COMMAND ${check} RESULT_VARIABLE is_kept)
+  if(NOT is_kept EQUAL 0)
+    message(FATAL_ERROR "a refused output was replaced: ${kept} is false")
   endif()
 endforeach()
