@@ -12,6 +12,7 @@
 #include <scratchnet/training/trainer.hpp>
 
 #include "common/example_support.hpp"
+#include "common/gnuplot.hpp"
 #include "common/report.hpp"
 
 namespace {
@@ -189,7 +190,7 @@ int train(const Settings& s) {
   if (!s.plot.empty()) {
     const std::string csv = s.history.empty() ? s.plot + ".csv" : s.history;
     if (s.history.empty()) history.write_csv(csv);
-    if (examples::plot("training_curves.gp", {{"history", csv}, {"out", s.plot}})) {
+    if (examples::plot("training_curves.gp", csv, s.plot)) {
       std::cout << "figure written to " << s.plot << "\n";
     }
   }

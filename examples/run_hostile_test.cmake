@@ -3,6 +3,11 @@
 #   cmake -DPROGRAM=<exe> -DARGS="<flags>" -DWORK=<dir> -DCSV=<first csv>
 #         [-DDATA=<dir>] -P run_hostile_test.cmake
 #
+# - --out names that were gnuplot code (a backslash before a quote ended
+#   gnuplot's string, backquotes ran inside it) or commands to gnuplot (a data
+#   file named "<cmd", an output named "|cmd"): the program must exit 0, draw
+#   into the folder of that very name and run nothing: no file named INJECTED
+#   may appear anywhere under WORK.
 # - a FIFO in place of the first CSV file: one line on stderr naming it, exit
 #   code 2, and the FIFO still there (the program used to wait for a reader).
 # WORK is the test's own scratch folder, and the program runs in it. Skipped,
@@ -17,6 +22,7 @@ endif()
 file(REMOVE_RECURSE "${WORK}")
 file(MAKE_DIRECTORY "${WORK}")
 separate_arguments(arguments UNIX_COMMAND "${ARGS}")
+find_program(GNUPLOT gnuplot)
 
 function(run_in_work out_dir expected_code)
   execute_process(COMMAND "${PROGRAM}" ${arguments} --out "${out_dir}"
@@ -28,6 +34,19 @@ function(run_in_work out_dir expected_code)
   endif()
   set(errors "${errors}" PARENT_SCOPE)
 endfunction()
+
+foreach(out_dir [[|touch INJECTED #x\"; system 'touch INJECTED' #]]
+                [[<touch INJECTED #x`touch INJECTED`]])
+  run_in_work("${out_dir}" 0)
+  file(GLOB_RECURSE injected "${WORK}/INJECTED")
+  if(injected)
+    message(FATAL_ERROR "--out '${out_dir}' ran a command: ${injected}")
+  endif()
+  file(GLOB figures "${WORK}/${out_dir}/*.png")
+  if(GNUPLOT AND NOT figures)
+    message(FATAL_ERROR "--out '${out_dir}': no figure drawn in that folder")
+  endif()
+endforeach()
 
 file(MAKE_DIRECTORY "${WORK}/fifo")
 execute_process(COMMAND mkfifo "${WORK}/fifo/${CSV}" RESULT_VARIABLE made)

@@ -1,7 +1,8 @@
 # CTest tests of the chapter-6 example programs: each runs on a tiny setting
 # (a few iterations, a few hundred samples, small networks) and must exit 0
-# and write well-formed CSV (run_example_test.cmake), and must refuse a FIFO
-# in place of its first CSV file (run_hostile_test.cmake). Included from
+# and write well-formed CSV (run_example_test.cmake), and must not be fooled
+# by --out names made to run commands or by a FIFO in place of its first CSV
+# file (run_hostile_test.cmake). Included from
 # examples/CMakeLists.txt when the tests are built; the programs read
 # Fashion-MNIST from the Debian package and are skipped when it is missing.
 set(SCRATCHNET_EXAMPLE_DATA "/usr/share/datasets/fashion-mnist")

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "example_support.hpp"
+#include "gnuplot.hpp"
 
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -331,11 +332,12 @@ class Stopwatch {
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
-// Draws the figure (when gnuplot is there) and says where it went.
-inline void draw(const std::string& script,
-                 const std::vector<std::pair<std::string, std::string>>& variables,
-                 const std::filesystem::path& png) {
-  if (plot(script, variables)) std::printf("figure: %s\n", png.string().c_str());
+// Draws png from csv (when gnuplot is there) and says where it went.
+inline void draw(const std::string& script, const std::filesystem::path& csv,
+                 const std::filesystem::path& png, const PlotLabels& labels) {
+  if (plot(script, csv.string(), png.string(), labels)) {
+    std::printf("figure: %s\n", png.string().c_str());
+  }
 }
 
 }  // namespace examples

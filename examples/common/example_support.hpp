@@ -1,5 +1,5 @@
-// What every example program shares: where the data is by default, one-line
-// errors with exit code 2, and drawing figures with gnuplot.
+// What every example program shares: where the data is by default, and
+// one-line errors with exit code 2.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -38,38 +38,6 @@ inline int run(CLI::App& app, int argc, char** argv, const std::function<int()>&
     std::cerr << app.get_name() << ": error: " << e.what() << "\n";
     return kUsageOrDataError;
   }
-}
-
-inline bool have_gnuplot() {
-  return std::system("command -v gnuplot >/dev/null 2>&1") == 0;
-}
-
-inline std::string shell_quoted(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-// Runs examples/plots/<script> with gnuplot, defining each "name=value" as a
-// gnuplot string variable. Returns false (after saying why) when gnuplot is
-// not installed; throws when it fails.
-inline bool plot(const std::string& script,
-                 const std::vector<std::pair<std::string, std::string>>& variables) {
-  if (!have_gnuplot()) {
-    std::cerr << "note: gnuplot is not installed, so no figure was drawn (scripts/setup-deps.sh "
-                 "installs it)\n";
-    return false;
-  }
-  std::string definitions;
-  for (const auto& [name, value] : variables) {
-    std::string escaped;
-    for (char c : value) escaped += c == '"' ? std::string("\\\"") : std::string(1, c);
-    definitions += name + "=\"" + escaped + "\";";
-  }
-  const std::string command = "gnuplot -e " + shell_quoted(definitions) + " " +
-                              shell_quoted(std::string(SCRATCHNET_PLOTS_DIR) + "/" + script);
-  if (std::system(command.c_str()) != 0) throw std::runtime_error("gnuplot failed on " + script);
-  return true;
 }
 
 }  // namespace examples

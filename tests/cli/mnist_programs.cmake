@@ -104,6 +104,27 @@ if(NOT IS_SYMLINK ${hostile}/link.bin)
   message(FATAL_ERROR "--save link.bin replaced the link instead of the file it names")
 endif()
 
+# Figure names made to run commands through gnuplot: a backslash before a
+# quote ended gnuplot's string, backquotes ran inside it, and gnuplot runs a
+# data file named "<cmd" and an output named "|cmd". Each run, in WORK, must
+# exit 0, draw the figure under that very name and run nothing: no INJECTED.
+find_program(GNUPLOT gnuplot)
+foreach(plot [[|touch INJECTED #x\"; system 'touch INJECTED' #.png]]
+             [[<touch INJECTED #x`touch INJECTED`.png]])
+  # Not through run_program, whose ARGN would split the name at its ';'.
+  execute_process(COMMAND ${TRAIN} ${tiny} --epochs 1 --plot "${plot}" WORKING_DIRECTORY ${WORK}
+                  RESULT_VARIABLE code OUTPUT_QUIET ERROR_VARIABLE err TIMEOUT 120)
+  if(NOT code EQUAL 0)
+    message(FATAL_ERROR "--plot '${plot}': exit code ${code}, expected 0:\n${err}")
+  endif()
+  if(EXISTS ${WORK}/INJECTED)
+    message(FATAL_ERROR "--plot '${plot}' ran a command")
+  endif()
+  if(GNUPLOT AND NOT EXISTS "${WORK}/${plot}")
+    message(FATAL_ERROR "--plot '${plot}' drew no figure of that name")
+  endif()
+endforeach()
+
 # Bad input: one line on stderr naming the problem, exit code 2.
 file(WRITE ${WORK}/broken.bin "not a model")
 execute_process(COMMAND head -c 300 ${WORK}/model.bin OUTPUT_FILE ${WORK}/cut.bin)
