@@ -67,7 +67,10 @@ void add_flags(CLI::App& app, Settings& s) {
       ->capture_default_str();
   app.add_option("--seed", s.seed, "seed of the initial weights, dropout and batch order")
       ->capture_default_str();
-  app.add_option("--threads", s.threads, "threads for the matrix products (Eigen with OpenMP)")
+  app.add_option("--threads", s.threads,
+                 "threads for the matrix products (Eigen with OpenMP), at most the hardware "
+                 "threads")
+      ->check(examples::thread_count())
       ->capture_default_str();
   app.add_option("--limit-train", s.limit_train, "use only the first N training images (0 = all)");
   app.add_option("--limit-test", s.limit_test, "use only the first N test images (0 = all)");

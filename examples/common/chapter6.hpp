@@ -80,7 +80,7 @@ inline void add_common_flags(CLI::App& app, CommonFlags& flags, const std::strin
 }
 
 inline int job_count(int jobs) {
-  return jobs > 0 ? jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  return jobs > 0 ? jobs : hardware_threads();
 }
 
 // A seed for stream k of an experiment seeded with seed (splitmix64), so that

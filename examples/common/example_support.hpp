@@ -3,11 +3,14 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <charconv>
 #include <cstdlib>
 #include <exception>
 #include <functional>
 #include <iostream>
 #include <string>
+#include <thread>
 
 namespace examples {
 
@@ -19,6 +22,30 @@ inline const char* kFashionMnistDir = "/usr/share/datasets/fashion-mnist";
 inline std::string default_data_dir() {
   const char* env = std::getenv("MNIST_DIR");
   return env != nullptr && *env != '\0' ? env : kFashionMnistDir;
+}
+
+// The machine's hardware threads (1 when it does not say).
+inline int hardware_threads() {
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+// A thread count from 1 to hardware_threads(). Eigen splits a product between
+// its threads, each computing its part on a core of its own; a thread beyond
+// the hardware ones can only wait for a core, changes no result (any count of
+// 2 or more gives the same bits) and, by the thousand, makes libgomp fail or
+// crash.
+inline CLI::Validator thread_count() {
+  const int most = hardware_threads();
+  return CLI::Validator(
+      [most](std::string& text) {
+        int n = 0;
+        const char* end = text.data() + text.size();
+        const auto [stop, error] = std::from_chars(text.data(), end, n);
+        if (error == std::errc() && stop == end && n >= 1 && n <= most) return std::string();
+        return text + " is not from 1 to " + std::to_string(most) +
+               ", the hardware threads of this machine";
+      },
+      "1-" + std::to_string(most));
 }
 
 // Parses the command line and runs body: --help exits 0, a bad flag or any

@@ -152,7 +152,10 @@ foreach(case
     "t10k-labels-idx1-ubyte.gz: bad magic number|${PREDICT};--model;${WORK}/model.bin;--data;${WORK}/html_labels"
     "fifo: cannot save: it is a named pipe (FIFO)|${TRAIN};${tiny};--epochs;1;--save;${hostile}/fifo"
     "fifo: cannot save: it is a named pipe (FIFO)|${TRAIN};${tiny};--epochs;1;--history;${hostile}/fifo"
-    "fifo: cannot save: it is a named pipe (FIFO)|${TRAIN};${tiny};--epochs;1;--checkpoint;${hostile}/fifo")
+    "fifo: cannot save: it is a named pipe (FIFO)|${TRAIN};${tiny};--epochs;1;--checkpoint;${hostile}/fifo"
+    "--threads: 0 is not from 1 to|${TRAIN};${tiny};--epochs;1;--threads;0"
+    "--threads: -1 is not from 1 to|${TRAIN};${tiny};--epochs;1;--threads;-1"
+    "--threads: 100000 is not from 1 to|${TRAIN};${tiny};--epochs;1;--threads;100000")
   string(REPLACE "|" ";" parts "${case}")
   expect_one_line_error(${parts})
 endforeach()
