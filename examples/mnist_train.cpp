@@ -36,11 +36,20 @@ struct Settings {
   bool resume = false;
 };
 
-// Ctrl-C asks the trainer to stop after the current batch; a second Ctrl-C
-// ends the program at once.
+// Ctrl-C, SIGTERM (what a batch system sends before SIGKILL) and SIGHUP (a
+// closed terminal) ask the trainer to stop after the current batch and write
+// the checkpoint; the program then exits with 128 + the signal's number. A
+// second signal ends it at once, with the temporary file of a save in
+// progress removed.
+std::atomic<int> stop_signal{0};
 std::atomic<bool> stop_requested{false};
-extern "C" void request_stop(int) {
-  if (stop_requested.exchange(true)) std::_Exit(130);
+extern "C" void request_stop(int signal) {
+  int none = 0;
+  if (!stop_signal.compare_exchange_strong(none, signal)) {
+    scratchnet::remove_temporary_files();
+    std::_Exit(128 + signal);
+  }
+  stop_requested = true;
 }
 
 void add_flags(CLI::App& app, Settings& s) {
@@ -168,9 +177,9 @@ int train(const Settings& s) {
     bar.epoch_started(e.epoch + 1);
     return true;
   });
-  std::signal(SIGINT, request_stop);
+  // Kept to the end, so that a signal during the last saves lets them finish.
+  for (const int signal : {SIGINT, SIGTERM, SIGHUP}) std::signal(signal, request_stop);
   const scratchnet::History history = trainer.train();
-  std::signal(SIGINT, SIG_DFL);
   if (trainer.stopped()) {
     bar.clear();
     const auto& p = trainer.progress();
@@ -182,7 +191,7 @@ int train(const Settings& s) {
       std::cout << "; checkpoint written to " << s.checkpoint
                 << "\nto go on, run the same command with --resume\n";
     }
-    return 130;
+    return 128 + stop_signal.load();
   }
 
   if (!s.save.empty()) {

@@ -5,10 +5,12 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <charconv>
+#include <csignal>
 #include <cstdlib>
 #include <exception>
 #include <functional>
 #include <iostream>
+#include <scratchnet/core/temporary_files.hpp>
 #include <string>
 #include <thread>
 
@@ -48,8 +50,17 @@ inline CLI::Validator thread_count() {
       "1-" + std::to_string(most));
 }
 
+// Ends the program as the signal would, after removing the temporary files of
+// the saves in progress (core/temporary_files.hpp).
+extern "C" inline void remove_temporary_files_and_end(int signal) {
+  scratchnet::remove_temporary_files();
+  std::signal(signal, SIG_DFL);
+  std::raise(signal);
+}
+
 // Parses the command line and runs body: --help exits 0, a bad flag or any
-// exception becomes one line on stderr and exit code 2.
+// exception becomes one line on stderr and exit code 2. SIGINT, SIGTERM and
+// SIGHUP end the program without leaving temporary files behind.
 inline int run(CLI::App& app, int argc, char** argv, const std::function<int()>& body) {
   try {
     app.parse(argc, argv);
@@ -58,6 +69,9 @@ inline int run(CLI::App& app, int argc, char** argv, const std::function<int()>&
   } catch (const CLI::ParseError& e) {
     std::cerr << app.get_name() << ": " << e.what() << " (see --help)\n";
     return kUsageOrDataError;
+  }
+  for (const int signal : {SIGINT, SIGTERM, SIGHUP}) {
+    std::signal(signal, remove_temporary_files_and_end);
   }
   try {
     return body();

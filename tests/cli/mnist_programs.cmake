@@ -74,17 +74,28 @@ if(at EQUAL -1 OR NOT straight_hash STREQUAL resumed_hash)
   message(FATAL_ERROR "a resumed run saved other bytes than a straight one:\n${resumed}")
 endif()
 
-# Ctrl-C: the current batch finishes, the checkpoint is written, exit code 130,
-# and the message says how to go on.
-execute_process(COMMAND ${CMAKE_CURRENT_LIST_DIR}/interrupt_training.sh ${WORK}/interrupted.out
-                  ${TRAIN} --data ${DATA} --limit-train 20000 --limit-test 100 --epochs 1000
-                  --checkpoint ${WORK}/interrupted.ckpt
-                RESULT_VARIABLE code ERROR_VARIABLE err)
-file(READ ${WORK}/interrupted.out out)
-string(FIND "${out}" "--resume" advice)
-if(NOT code EQUAL 130 OR advice EQUAL -1 OR NOT EXISTS ${WORK}/interrupted.ckpt)
-  message(FATAL_ERROR "SIGINT: exit code ${code}, expected 130 and a checkpoint:\n${out}\n${err}")
-endif()
+# Ctrl-C, SIGTERM and SIGHUP: the current batch finishes, the checkpoint is
+# written, the exit code is 128 + the signal's number, the message says how to
+# go on, and no temporary file is left.
+foreach(signal_and_code INT:130 TERM:143 HUP:129)
+  string(REPLACE ":" ";" signal_and_code ${signal_and_code})
+  list(GET signal_and_code 0 signal)
+  list(GET signal_and_code 1 expected_code)
+  set(stopped ${WORK}/stopped_${signal})
+  file(MAKE_DIRECTORY ${stopped})
+  execute_process(COMMAND ${CMAKE_CURRENT_LIST_DIR}/interrupt_training.sh ${signal} ${stopped}/out
+                    ${TRAIN} --data ${DATA} --limit-train 20000 --limit-test 100 --epochs 1000
+                    --checkpoint ${stopped}/run.ckpt
+                  RESULT_VARIABLE code ERROR_VARIABLE err)
+  file(READ ${stopped}/out out)
+  string(FIND "${out}" "--resume" advice)
+  file(GLOB left_behind ${stopped}/*.tmp.*)
+  if(NOT code EQUAL expected_code OR advice EQUAL -1 OR NOT EXISTS ${stopped}/run.ckpt
+     OR left_behind)
+    message(FATAL_ERROR "SIG${signal}: exit code ${code}, expected ${expected_code} and a "
+                        "checkpoint, temporary files: ${left_behind}\n${out}\n${err}")
+  endif()
+endforeach()
 
 # Outputs aimed at what is not a regular file, made in a folder of the test's
 # own: a FIFO and (as root) a device node are refused and stay as they were; a

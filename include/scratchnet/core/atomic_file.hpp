@@ -12,7 +12,9 @@
 // - anything else (a folder, a FIFO, a socket, a device node): refused, since
 //   a rename would put a plain file in its place.
 // The temporary file is created with O_CREAT | O_EXCL | O_NOFOLLOW under a
-// random name, so it is never a file or a link that was already there.
+// random name, so it is never a file or a link that was already there, and is
+// recorded for remove_temporary_files() (core/temporary_files.hpp) while it
+// exists.
 // POSIX only, like the rest of the library's file handling.
 #pragma once
 
@@ -28,6 +30,8 @@
 #include <stdexcept>
 #include <string>
 #include <system_error>
+
+#include "scratchnet/core/temporary_files.hpp"
 
 namespace scratchnet {
 
@@ -99,6 +103,7 @@ class AtomicFile {
       fail("cannot rename " + temp_ + " to " + target_, errno);
     }
     committed_ = true;
+    record_.release();
     sync_folder();
   }
 
@@ -151,12 +156,18 @@ class AtomicFile {
       char suffix[16];
       std::snprintf(suffix, sizeof suffix, "%08x", static_cast<unsigned>(entropy()));
       const std::string name = stem + suffix;
+      // Recorded before it exists: a signal handled as open() returns must
+      // find it. Should the name be taken (EEXIST), a signal in between would
+      // remove what has this process's temporary name, pid and random part.
+      record_.hold(name);
       fd_ = ::open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
       if (fd_ >= 0) {
         temp_ = name;
         return;
       }
-      if (errno != EEXIST) fail("cannot create temporary file " + name, errno);
+      const int error = errno;
+      record_.release();
+      if (error != EEXIST) fail("cannot create temporary file " + name, error);
     }
     fail("cannot create temporary file " + stem + "*", EEXIST);
   }
@@ -177,7 +188,8 @@ class AtomicFile {
   std::string temp_;    // empty until it is created
   int fd_ = -1;
   bool committed_ = false;
-  bool keep_mode_ = false;  // the target exists: its mode_ goes to the new file
+  TemporaryFileRecord record_;  // from the temporary file's creation to its rename or removal
+  bool keep_mode_ = false;      // the target exists: its mode_ goes to the new file
   mode_t mode_ = 0;
 };
 
