@@ -7,7 +7,10 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
+#include <map>
+#include <scratchnet/core/atomic_file.hpp>
 #include <scratchnet/scratchnet.hpp>
 #include <scratchnet/training/trainer.hpp>
 
@@ -94,6 +97,34 @@ void add_flags(CLI::App& app, Settings& s) {
       ->needs("--checkpoint");
 }
 
+// The CSV that --plot draws from: --history's, or FILE.png.csv beside it.
+std::string plot_data(const Settings& s) {
+  return s.history.empty() ? s.plot + ".csv" : s.history;
+}
+
+// Checks every output before any training that an output could lose: its
+// folder must take a new file and what sits at its path must be a regular
+// file or nothing (an AtomicFile is made and dropped), and no two outputs may
+// be one file, by name, through ".." or through links.
+void check_outputs(const Settings& s) {
+  std::vector<std::pair<std::string, std::string>> outputs{
+      {"--save", s.save}, {"--history", s.history}, {"--plot", s.plot}};
+  if (!s.plot.empty() && s.history.empty()) outputs.emplace_back("--plot's data", plot_data(s));
+  outputs.emplace_back("--checkpoint", s.checkpoint);
+  std::map<std::string, std::string> flag_of;  // file -> the flag that writes it
+  for (const auto& [flag, path] : outputs) {
+    if (path.empty()) continue;
+    const scratchnet::AtomicFile probe(path);
+    std::error_code ec;
+    std::string file = std::filesystem::weakly_canonical(probe.target(), ec).string();
+    if (ec) file = probe.target();
+    const auto [first, added] = flag_of.emplace(file, flag);
+    if (!added) {
+      throw std::invalid_argument(first->second + " and " + flag + " name the same file, " + file);
+    }
+  }
+}
+
 // A one-line progress bar on a terminal; nothing when output is redirected,
 // where the per-epoch lines are the record.
 class ProgressBar {
@@ -122,6 +153,7 @@ class ProgressBar {
 };
 
 int train(const Settings& s) {
+  check_outputs(s);
   Eigen::setNbThreads(s.threads);
   scratchnet::MnistOptions load_options;
   load_options.max_train = s.limit_train;
@@ -200,7 +232,7 @@ int train(const Settings& s) {
   }
   if (!s.history.empty()) history.write_csv(s.history);
   if (!s.plot.empty()) {
-    const std::string csv = s.history.empty() ? s.plot + ".csv" : s.history;
+    const std::string csv = plot_data(s);
     if (s.history.empty()) history.write_csv(csv);
     if (examples::plot("training_curves.gp", csv, s.plot)) {
       std::cout << "figure written to " << s.plot << "\n";

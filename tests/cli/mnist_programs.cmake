@@ -17,9 +17,11 @@ function(run_program out_var expected_code)
   set(${out_var}_stderr "${err}" PARENT_SCOPE)
 endfunction()
 
-# Runs the command ARGN, which must exit 2 with one line on stderr naming expected.
+# Runs the command ARGN, which must exit 2 with one line on stderr naming
+# expected; its output is left in ignored.
 function(expect_one_line_error expected)
   run_program(ignored 2 ${ARGN})
+  set(ignored "${ignored}" PARENT_SCOPE)
   string(STRIP "${ignored_stderr}" message)
   string(FIND "${message}" "\n" newline)
   string(FIND "${message}" "${expected}" named)
@@ -169,6 +171,23 @@ foreach(case
     "--threads: 100000 is not from 1 to|${TRAIN};${tiny};--epochs;1;--threads;100000")
   string(REPLACE "|" ";" parts "${case}")
   expect_one_line_error(${parts})
+endforeach()
+# Outputs are checked before training: two that are one file (by name, through
+# "..", through a link, or --plot's data file), and a folder that does not
+# exist, are one line before the first epoch.
+foreach(case
+    "--save and --history name the same file|--history;${hostile}/same.bin;--save;${hostile}/same.bin"
+    "--save and --checkpoint name the same file|--save;${hostile}/../same.bin;--checkpoint;${WORK}/same.bin"
+    "--save and --history name the same file|--save;${hostile}/link.bin;--history;${hostile}/real.bin"
+    "--save and --plot's data name the same file|--plot;${hostile}/p.png;--save;${hostile}/p.png.csv"
+    "nodir/x.bin: cannot save|--save;${WORK}/nodir/x.bin")
+  string(REPLACE "|" ";" parts "${case}")
+  list(POP_FRONT parts expected)
+  expect_one_line_error("${expected}" ${TRAIN} ${tiny} --epochs 1 ${parts})
+  string(FIND "${ignored}" "epoch " trained)
+  if(NOT trained EQUAL -1)
+    message(FATAL_ERROR "'${expected}' was found only after training:\n${ignored}")
+  endif()
 endforeach()
 if(made_device EQUAL 0)
   expect_one_line_error("nul: cannot save: it is a character device" ${TRAIN} ${tiny} --epochs 1

@@ -79,6 +79,8 @@ class AtomicFile {
   AtomicFile(const AtomicFile&) = delete;
   AtomicFile& operator=(const AtomicFile&) = delete;
 
+  // The file a commit replaces: the path given with its links followed.
+  const std::string& target() const { return target_; }
   const std::string& temp_path() const { return temp_; }
 
   void write(const void* data, std::size_t size) {
