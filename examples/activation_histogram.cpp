@@ -61,8 +61,8 @@ int run(const Settings& s) {
                               "activation,init,layer,mean,std,min,max,near_low,near_high,"
                               "exact_zero,below_range,above_range");
   examples::Summary summary;
-  // Drawn once the CSV is complete: (png, gnuplot variables).
-  std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>> figures;
+  // Drawn once the CSV is complete: (png, the plot script's labels).
+  std::vector<std::pair<std::string, examples::PlotLabels>> figures;
   std::printf("%-8s %-9s %5s %10s %10s %9s %9s %9s\n", "act", "init", "layer", "mean", "std",
               "near_low", "near_high", "zero");
   for (const std::string& activation_name : s.activations) {
@@ -118,13 +118,11 @@ int run(const Settings& s) {
         notes += (notes.empty() ? "" : "|") + format("mean %.3g", st.mean) +
                  format(", std %.3g", st.stddev) +
                  (activation == sn::Activation::relu
-                      ? format("\\nzeros %.0f%%", 100 * st.exact_zero)
-                      : format("\\nnear ends %.0f%%", 100 * (st.near_low + st.near_high)));
+                      ? format("\nzeros %.0f%%", 100 * st.exact_zero)
+                      : format("\nnear ends %.0f%%", 100 * (st.near_low + st.near_high)));
       }
       figures.push_back({png,
-                         {{"csv", histogram.path()},
-                          {"out", png},
-                          {"activation", activation_name},
+                         {{"activation", activation_name},
                           {"init", label},
                           {"layers", std::to_string(s.layers)},
                           {"ymax", format("%.0f", static_cast<double>(ymax) * 1.1 + 1)},
@@ -134,8 +132,8 @@ int run(const Settings& s) {
   histogram.close();
   stats_csv.close();
   summary.write(dir);
-  for (const auto& [png, variables] : figures)
-    examples::draw("activation_histogram.gp", variables, png);
+  for (const auto& [png, labels] : figures)
+    examples::draw("activation_histogram.gp", histogram.path(), png, labels);
   std::printf("wrote %s, %s and summary.csv in %s (%.2f s)\n", "activation_histogram.csv",
               "activation_stats.csv", dir.string().c_str(), clock.seconds());
   return 0;

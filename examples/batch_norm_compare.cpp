@@ -113,12 +113,8 @@ int run(const Settings& s) {
   std::printf("batch norm ahead at %d of %zu scales\n", ahead, scales.size());
 
   const auto png = dir / "batch_norm_compare.png";
-  examples::draw("batch_norm_grid.gp",
-                 {{"csv", (dir / "batch_norm_compare.csv").string()},
-                  {"out", png.string()},
-                  {"scales", titles},
-                  {"epochs", std::to_string(s.epochs)}},
-                 png);
+  examples::draw("batch_norm_grid.gp", dir / "batch_norm_compare.csv", png,
+                 {{"scales", titles}, {"epochs", std::to_string(s.epochs)}});
   std::printf("wrote batch_norm_compare.csv and summary.csv in %s (%.1f s)\n", dir.string().c_str(),
               clock.seconds());
   return 0;

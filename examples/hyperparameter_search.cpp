@@ -125,17 +125,13 @@ int run(const Settings& s) {
     const sn::TrialResult& r = results[static_cast<std::size_t>(i)];
     titles += std::string(i == 0 ? "" : "|") + "Best-" + std::to_string(i + 1) +
               format(" (val %.2f)", r.validation_accuracy) +
-              format("\\nlr %.1e", r.trial.value("lr")) +
+              format("\nlr %.1e", r.trial.value("lr")) +
               format(", wd %.1e", r.trial.value("weight_decay"));
   }
   const auto png = dir / "hyperparameter_search.png";
   if (shown > 0) {
-    examples::draw("hyperparameter_grid.gp",
-                   {{"csv", (dir / "hyperparameter_curves.csv").string()},
-                    {"out", png.string()},
-                    {"count", std::to_string(shown)},
-                    {"titles", titles}},
-                   png);
+    examples::draw("hyperparameter_grid.gp", dir / "hyperparameter_curves.csv", png,
+                   {{"count", std::to_string(shown)}, {"titles", titles}});
   }
   std::printf(
       "wrote hyperparameter_search.csv, hyperparameter_curves.csv and summary.csv in %s "

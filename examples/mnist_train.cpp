@@ -7,11 +7,15 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
+#include <map>
+#include <scratchnet/core/atomic_file.hpp>
 #include <scratchnet/scratchnet.hpp>
 #include <scratchnet/training/trainer.hpp>
 
 #include "common/example_support.hpp"
+#include "common/gnuplot.hpp"
 #include "common/report.hpp"
 
 namespace {
@@ -35,11 +39,20 @@ struct Settings {
   bool resume = false;
 };
 
-// Ctrl-C asks the trainer to stop after the current batch; a second Ctrl-C
-// ends the program at once.
+// Ctrl-C, SIGTERM (what a batch system sends before SIGKILL) and SIGHUP (a
+// closed terminal) ask the trainer to stop after the current batch and write
+// the checkpoint; the program then exits with 128 + the signal's number. A
+// second signal ends it at once, with the temporary file of a save in
+// progress removed.
+std::atomic<int> stop_signal{0};
 std::atomic<bool> stop_requested{false};
-extern "C" void request_stop(int) {
-  if (stop_requested.exchange(true)) std::_Exit(130);
+extern "C" void request_stop(int signal) {
+  int none = 0;
+  if (!stop_signal.compare_exchange_strong(none, signal)) {
+    scratchnet::remove_temporary_files();
+    std::_Exit(128 + signal);
+  }
+  stop_requested = true;
 }
 
 void add_flags(CLI::App& app, Settings& s) {
@@ -66,7 +79,10 @@ void add_flags(CLI::App& app, Settings& s) {
       ->capture_default_str();
   app.add_option("--seed", s.seed, "seed of the initial weights, dropout and batch order")
       ->capture_default_str();
-  app.add_option("--threads", s.threads, "threads for the matrix products (Eigen with OpenMP)")
+  app.add_option("--threads", s.threads,
+                 "threads for the matrix products (Eigen with OpenMP), at most the hardware "
+                 "threads")
+      ->check(examples::thread_count())
       ->capture_default_str();
   app.add_option("--limit-train", s.limit_train, "use only the first N training images (0 = all)");
   app.add_option("--limit-test", s.limit_test, "use only the first N test images (0 = all)");
@@ -79,6 +95,34 @@ void add_flags(CLI::App& app, Settings& s) {
       "write FILE after every epoch and on Ctrl-C: model, optimizer, random state, progress");
   app.add_flag("--resume", s.resume, "start from the --checkpoint FILE and train on up to --epochs")
       ->needs("--checkpoint");
+}
+
+// The CSV that --plot draws from: --history's, or FILE.png.csv beside it.
+std::string plot_data(const Settings& s) {
+  return s.history.empty() ? s.plot + ".csv" : s.history;
+}
+
+// Checks every output before any training that an output could lose: its
+// folder must take a new file and what sits at its path must be a regular
+// file or nothing (an AtomicFile is made and dropped), and no two outputs may
+// be one file, by name, through ".." or through links.
+void check_outputs(const Settings& s) {
+  std::vector<std::pair<std::string, std::string>> outputs{
+      {"--save", s.save}, {"--history", s.history}, {"--plot", s.plot}};
+  if (!s.plot.empty() && s.history.empty()) outputs.emplace_back("--plot's data", plot_data(s));
+  outputs.emplace_back("--checkpoint", s.checkpoint);
+  std::map<std::string, std::string> flag_of;  // file -> the flag that writes it
+  for (const auto& [flag, path] : outputs) {
+    if (path.empty()) continue;
+    const scratchnet::AtomicFile probe(path);
+    std::error_code ec;
+    std::string file = std::filesystem::weakly_canonical(probe.target(), ec).string();
+    if (ec) file = probe.target();
+    const auto [first, added] = flag_of.emplace(file, flag);
+    if (!added) {
+      throw std::invalid_argument(first->second + " and " + flag + " name the same file, " + file);
+    }
+  }
 }
 
 // A one-line progress bar on a terminal; nothing when output is redirected,
@@ -109,6 +153,7 @@ class ProgressBar {
 };
 
 int train(const Settings& s) {
+  check_outputs(s);
   Eigen::setNbThreads(s.threads);
   scratchnet::MnistOptions load_options;
   load_options.max_train = s.limit_train;
@@ -164,9 +209,9 @@ int train(const Settings& s) {
     bar.epoch_started(e.epoch + 1);
     return true;
   });
-  std::signal(SIGINT, request_stop);
+  // Kept to the end, so that a signal during the last saves lets them finish.
+  for (const int signal : {SIGINT, SIGTERM, SIGHUP}) std::signal(signal, request_stop);
   const scratchnet::History history = trainer.train();
-  std::signal(SIGINT, SIG_DFL);
   if (trainer.stopped()) {
     bar.clear();
     const auto& p = trainer.progress();
@@ -178,7 +223,7 @@ int train(const Settings& s) {
       std::cout << "; checkpoint written to " << s.checkpoint
                 << "\nto go on, run the same command with --resume\n";
     }
-    return 130;
+    return 128 + stop_signal.load();
   }
 
   if (!s.save.empty()) {
@@ -187,9 +232,9 @@ int train(const Settings& s) {
   }
   if (!s.history.empty()) history.write_csv(s.history);
   if (!s.plot.empty()) {
-    const std::string csv = s.history.empty() ? s.plot + ".csv" : s.history;
+    const std::string csv = plot_data(s);
     if (s.history.empty()) history.write_csv(csv);
-    if (examples::plot("training_curves.gp", {{"history", csv}, {"out", s.plot}})) {
+    if (examples::plot("training_curves.gp", csv, s.plot)) {
       std::cout << "figure written to " << s.plot << "\n";
     }
   }

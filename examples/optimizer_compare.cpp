@@ -44,14 +44,11 @@ int run(const Settings& s) {
   const auto results = examples::load_and_run_curves(setups, s.curves, s.common);
   const std::string names = examples::write_curves(dir, "optimizer_compare.csv", setups, results);
   const auto png = dir / "optimizer_compare.png";
-  examples::draw("loss_curves.gp",
-                 {{"csv", (dir / "optimizer_compare.csv").string()},
-                  {"out", png.string()},
-                  {"names", names},
+  examples::draw("loss_curves.gp", dir / "optimizer_compare.csv", png,
+                 {{"names", names},
                   {"ymax", "1"},
                   {"title", "Update rules: 784-100x4-10 ReLU, He init, batch " +
-                                std::to_string(s.curves.batch) + " (loss smoothed as the book)"}},
-                 png);
+                                std::to_string(s.curves.batch) + " (loss smoothed as the book)"}});
   std::printf("wrote optimizer_compare.csv and summary.csv in %s (%.1f s)\n", dir.string().c_str(),
               clock.seconds());
   return 0;

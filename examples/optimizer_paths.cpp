@@ -5,26 +5,20 @@
 //
 //   optimizer_paths --out results --steps 30 --lr-adam 0.2
 //
-// Exit codes: 0 done, 1 gnuplot failed (the CSV is written), 2 bad flag or
-// output that cannot be written.
-#include <spawn.h>
-#include <sys/wait.h>
-
+// Exit codes: 0 done, 2 bad flag, output that cannot be written, or gnuplot
+// failed (the CSV is written).
 #include <CLI/CLI.hpp>
 #include <array>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "common/gnuplot.hpp"
+#include "scratchnet/core/atomic_file.hpp"
 #include "scratchnet/optimizers/optimizers.hpp"
-
-extern char** environ;
 
 namespace {
 
@@ -55,42 +49,6 @@ Path run(sn::Optimizer<double>& optimizer, int steps) {
 
 double f(double x, double y) {
   return x * x / 20.0 + y * y;
-}
-
-// A string in gnuplot's single quotes, where a quote is written twice.
-std::string gnuplot_quoted(const std::string& s) {
-  std::string out = "'";
-  for (const char c : s) out += c == '\'' ? std::string("''") : std::string(1, c);
-  return out + "'";
-}
-
-// Runs gnuplot with the plot script; -1 when gnuplot is not on the PATH,
-// else its exit status.
-int run_gnuplot(const std::string& csv, const std::string& png,
-                const std::vector<std::unique_ptr<sn::Optimizer<double>>>& optimizers) {
-  std::string rules, lrs;
-  for (const auto& optimizer : optimizers) {
-    char lr[32];
-    std::snprintf(lr, sizeof lr, "%g", optimizer->learning_rate());
-    rules += (rules.empty() ? "" : " ") + optimizer->name();
-    lrs += (lrs.empty() ? "" : " ") + std::string(lr);
-  }
-  const std::string script = std::string(SCRATCHNET_PLOTS_DIR) + "/optimizer_paths.gp";
-  const std::string settings = "csv=" + gnuplot_quoted(csv) + "; out=" + gnuplot_quoted(png) +
-                               "; rules=" + gnuplot_quoted(rules) + "; lrs=" + gnuplot_quoted(lrs);
-  std::vector<std::string> args{"gnuplot", "-e", settings, script};
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  const int spawned = posix_spawnp(&pid, "gnuplot", nullptr, nullptr, argv.data(), environ);
-  if (spawned == ENOENT) return -1;
-  if (spawned != 0) return 127;
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return 127;
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
 }  // namespace
@@ -147,12 +105,7 @@ int main(int argc, char** argv) {
   const std::string png = (dir / "optimizer_paths.png").string();
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  std::ofstream file(csv);
-  if (!file) {
-    std::cerr << "optimizer_paths: cannot write " << csv << ": " << std::strerror(errno) << "\n";
-    return 2;
-  }
-  file << "rule,step,x,y\n";
+  std::string text = "rule,step,x,y\n";
   std::printf("%-9s %9s %24s %24s %12s\n", "rule", "lr", "x", "y", "f(x, y)");
   for (const auto& optimizer : optimizers) {
     const Path path = run(*optimizer, steps);
@@ -160,30 +113,29 @@ int main(int argc, char** argv) {
     for (std::size_t k = 0; k < path.size(); ++k) {
       std::snprintf(line, sizeof line, "%s,%zu,%.17g,%.17g\n", optimizer->name().c_str(), k,
                     path[k][0], path[k][1]);
-      file << line;
+      text += line;
     }
     const auto& last = path.back();
     std::printf("%-9s %9g %24.17g %24.17g %12.6g\n", optimizer->name().c_str(),
                 optimizer->learning_rate(), last[0], last[1], f(last[0], last[1]));
   }
-  file.close();
-  if (!file) {
-    std::cerr << "optimizer_paths: cannot write " << csv << "\n";
+  std::string names, lrs;
+  for (const auto& optimizer : optimizers) {
+    names += (names.empty() ? "" : " ") + optimizer->name();
+    char lr[32];
+    std::snprintf(lr, sizeof lr, "%g", optimizer->learning_rate());
+    lrs += (lrs.empty() ? "" : " ") + std::string(lr);
+  }
+  try {
+    sn::write_file_atomically(csv, text);
+    std::printf("wrote %s\n", csv.c_str());
+    std::fflush(stdout);
+    if (examples::plot("optimizer_paths.gp", csv, png, {{"rules", names}, {"lrs", lrs}})) {
+      std::printf("wrote %s\n", png.c_str());
+    }
+  } catch (const std::runtime_error& e) {
+    std::cerr << "optimizer_paths: " << e.what() << "\n";
     return 2;
   }
-  std::printf("wrote %s\n", csv.c_str());
-  std::fflush(stdout);
-
-  const int status = run_gnuplot(csv, png, optimizers);
-  if (status == -1) {
-    std::printf("note: gnuplot is not on the PATH, so no figure was drawn\n");
-    return 0;
-  }
-  if (status != 0) {
-    std::cerr << "optimizer_paths: gnuplot failed (exit status " << status << ") drawing " << png
-              << "\n";
-    return 1;
-  }
-  std::printf("wrote %s\n", png.c_str());
   return 0;
 }

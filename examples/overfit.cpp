@@ -112,12 +112,7 @@ int run(const Settings& s) {
   summary.write(dir);
 
   const auto png = dir / "overfit.png";
-  examples::draw("overfit.gp",
-                 {{"csv", (dir / "overfit.csv").string()},
-                  {"out", png.string()},
-                  {"names", names},
-                  {"titles", titles}},
-                 png);
+  examples::draw("overfit.gp", dir / "overfit.csv", png, {{"names", names}, {"titles", titles}});
   std::printf("wrote overfit.csv and summary.csv in %s (%.1f s)\n", dir.string().c_str(),
               clock.seconds());
   return 0;

@@ -1,6 +1,8 @@
 # CTest tests of the chapter-6 example programs: each runs on a tiny setting
 # (a few iterations, a few hundred samples, small networks) and must exit 0
-# and write well-formed CSV (run_example_test.cmake). Included from
+# and write well-formed CSV (run_example_test.cmake), and must not be fooled
+# by --out names made to run commands or by a FIFO in place of its first CSV
+# file (run_hostile_test.cmake). Included from
 # examples/CMakeLists.txt when the tests are built; the programs read
 # Fashion-MNIST from the Debian package and are skipped when it is missing.
 set(SCRATCHNET_EXAMPLE_DATA "/usr/share/datasets/fashion-mnist")
@@ -27,14 +29,30 @@ function(scratchnet_example_test program)
       -DPNG=${png}
       -DDATA=${data_dir}
       -P ${CMAKE_CURRENT_LIST_DIR}/run_example_test.cmake)
+  list(GET arg_CSV 0 first_csv)
+  add_test(NAME example_${program}_hostile_outputs
+    COMMAND ${CMAKE_COMMAND}
+      -DPROGRAM=$<TARGET_FILE:${program}>
+      "-DARGS=${data_args} ${flags}"
+      -DWORK=${CMAKE_CURRENT_BINARY_DIR}/example_hostile/${program}
+      -DCSV=${first_csv}
+      -DDATA=${data_dir}
+      -P ${CMAKE_CURRENT_LIST_DIR}/run_hostile_test.cmake)
   set_tests_properties(example_${program} PROPERTIES
     LABELS example TIMEOUT 60 SKIP_REGULAR_EXPRESSION "SKIPPED: no data")
+  set_tests_properties(example_${program}_hostile_outputs PROPERTIES
+    LABELS example TIMEOUT 200 SKIP_REGULAR_EXPRESSION "SKIPPED: no data")
 endfunction()
 
 scratchnet_example_test(activation_histogram NO_DATA
   ARGS --samples 50 --nodes 10 --layers 3 --bins 10 --activations relu,sigmoid --inits he,0.01
   CSV activation_histogram.csv activation_stats.csv summary.csv
   PNG relu_he.png sigmoid_std0.01.png)
+
+scratchnet_example_test(optimizer_paths NO_DATA
+  ARGS --steps 30
+  CSV optimizer_paths.csv
+  PNG optimizer_paths.png)
 
 scratchnet_example_test(optimizer_compare
   ARGS --train-size 300 --test-size 200 --iterations 20 --batch 32 --hidden 20,20

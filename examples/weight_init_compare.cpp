@@ -53,16 +53,13 @@ int run(const Settings& s) {
   const auto results = examples::load_and_run_curves(setups, s.curves, s.common);
   const std::string names = examples::write_curves(dir, "weight_init_compare.csv", setups, results);
   const auto png = dir / "weight_init_compare.png";
-  examples::draw(
-      "loss_curves.gp",
-      {{"csv", (dir / "weight_init_compare.csv").string()},
-       {"out", png.string()},
-       {"names", names},
-       {"ymax", "2.5"},
-       {"keypos", "right center"},
-       {"title", "Weight init: 784-100x4-10 ReLU, SGD lr " + examples::format("%g", s.lr) +
-                     ", batch " + std::to_string(s.curves.batch) + " (loss smoothed as the book)"}},
-      png);
+  examples::draw("loss_curves.gp", dir / "weight_init_compare.csv", png,
+                 {{"names", names},
+                  {"ymax", "2.5"},
+                  {"keypos", "right center"},
+                  {"title", "Weight init: 784-100x4-10 ReLU, SGD lr " +
+                                examples::format("%g", s.lr) + ", batch " +
+                                std::to_string(s.curves.batch) + " (loss smoothed as the book)"}});
   std::printf("wrote weight_init_compare.csv and summary.csv in %s (%.1f s)\n",
               dir.string().c_str(), clock.seconds());
   return 0;

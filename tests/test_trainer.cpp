@@ -1,13 +1,21 @@
 // Trainer and History: epochs and iterations as documented, early stop,
 // divergence, option checks and CSV output.
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "scratchnet/optimizers/optimizers.hpp"
 #include "scratchnet/training/trainer.hpp"
 #include "support/blobs.hpp"
+#include "support/hostile_files.hpp"
+#include "support/temp_dir.hpp"
 
 using scratchnet::Dataset;
 using scratchnet::Index;
@@ -147,4 +155,34 @@ TEST_CASE("History is written as CSV", "[trainer]") {
   std::filesystem::remove_all(dir);
   CHECK_THROWS_WITH(history.write_csv("/nonexistent-dir/h.csv"),
                     Catch::Contains("/nonexistent-dir/h.csv"));
+}
+
+TEST_CASE("History CSV files replace only a regular file", "[trainer][errors]") {
+  // Saved as models are (core/atomic_file.hpp): a FIFO, a socket or a device
+  // node at the path is refused and stays, where a plain open would write
+  // into it or wait for a reader.
+  scratchnet::History history;
+  history.loss = {2.5};
+  history.epochs.push_back({1, 2.5, 0.5, 0.25, 1.5, 0.5, 200});
+  const scratchnet::test::TempDir dir;
+  std::vector<std::pair<std::string, std::string>> cases{{"fifo.csv", "named pipe (FIFO)"},
+                                                         {"socket.csv", "socket"}};
+  scratchnet::test::make_fifo(dir.file("fifo.csv"));
+  // A reader, so that an open for writing does not wait for one.
+  const int reader = ::open(dir.file("fifo.csv").c_str(), O_RDONLY | O_NONBLOCK);
+  REQUIRE(reader >= 0);
+  scratchnet::test::make_socket(dir.file("socket.csv"));
+  if (scratchnet::test::make_null_device(dir.file("nul.csv"))) {
+    cases.emplace_back("nul.csv", "character device");
+  }
+  for (const auto& [name, kind] : cases) {
+    const std::string refused =
+        dir.file(name) + ": cannot save: it is a " + kind + "; only a regular file is replaced";
+    CHECK_THROWS_WITH(history.write_csv(dir.file(name)), refused);
+    CHECK_THROWS_WITH(history.write_loss_csv(dir.file(name)), refused);
+  }
+  ::close(reader);
+  CHECK(std::filesystem::is_fifo(dir.path() / "fifo.csv"));
+  CHECK(std::filesystem::is_socket(dir.path() / "socket.csv"));
+  CHECK_FALSE(dir.has_temp_file());
 }

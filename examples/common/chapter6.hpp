@@ -13,10 +13,10 @@
 #include <cstdio>
 #include <exception>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <iostream>
 #include <mutex>
+#include <scratchnet/core/atomic_file.hpp>
 #include <scratchnet/core/denormals.hpp>
 #include <scratchnet/scratchnet.hpp>
 #include <sstream>
@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "example_support.hpp"
+#include "gnuplot.hpp"
 
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -79,7 +80,7 @@ inline void add_common_flags(CLI::App& app, CommonFlags& flags, const std::strin
 }
 
 inline int job_count(int jobs) {
-  return jobs > 0 ? jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  return jobs > 0 ? jobs : hardware_threads();
 }
 
 // A seed for stream k of an experiment seeded with seed (splitmix64), so that
@@ -113,12 +114,13 @@ sn::MnistData<T> load_data(const std::string& dir, sn::Index train_size, sn::Ind
   return data;
 }
 
-// A CSV file written row by row; close() reports a failed write.
+// A CSV file built row by row and saved whole by close(), as a model is
+// (core/atomic_file.hpp): what sits at the path is checked, and the temporary
+// file made, when the CsvFile is made, before the work that fills it.
 class CsvFile {
  public:
   CsvFile(const std::filesystem::path& path, const std::string& header)
-      : path_(path.string()), out_(path) {
-    if (!out_) throw std::runtime_error(path_ + ": cannot write");
+      : path_(path.string()), file_(path_) {
     out_ << header << '\n';
   }
 
@@ -130,8 +132,9 @@ class CsvFile {
   }
 
   void close() {
-    out_.close();
-    if (!out_) throw std::runtime_error(path_ + ": write failed");
+    const std::string text = out_.str();
+    file_.write(text.data(), text.size());
+    file_.commit();
   }
 
   const std::string& path() const { return path_; }
@@ -151,7 +154,8 @@ class CsvFile {
   }
 
   std::string path_;
-  std::ofstream out_;
+  sn::AtomicFile file_;
+  std::ostringstream out_;
 };
 
 // summary.csv: one row per headline number, header setting,metric,value.
@@ -328,11 +332,12 @@ class Stopwatch {
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
-// Draws the figure (when gnuplot is there) and says where it went.
-inline void draw(const std::string& script,
-                 const std::vector<std::pair<std::string, std::string>>& variables,
-                 const std::filesystem::path& png) {
-  if (plot(script, variables)) std::printf("figure: %s\n", png.string().c_str());
+// Draws png from csv (when gnuplot is there) and says where it went.
+inline void draw(const std::string& script, const std::filesystem::path& csv,
+                 const std::filesystem::path& png, const PlotLabels& labels) {
+  if (plot(script, csv.string(), png.string(), labels)) {
+    std::printf("figure: %s\n", png.string().c_str());
+  }
 }
 
 }  // namespace examples

@@ -1,13 +1,18 @@
-// What every example program shares: where the data is by default, one-line
-// errors with exit code 2, and drawing figures with gnuplot.
+// What every example program shares: where the data is by default, and
+// one-line errors with exit code 2.
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <charconv>
+#include <csignal>
 #include <cstdlib>
 #include <exception>
 #include <functional>
 #include <iostream>
+#include <scratchnet/core/temporary_files.hpp>
 #include <string>
+#include <thread>
 
 namespace examples {
 
@@ -21,8 +26,41 @@ inline std::string default_data_dir() {
   return env != nullptr && *env != '\0' ? env : kFashionMnistDir;
 }
 
+// The machine's hardware threads (1 when it does not say).
+inline int hardware_threads() {
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+// A thread count from 1 to hardware_threads(). Eigen splits a product between
+// its threads, each computing its part on a core of its own; a thread beyond
+// the hardware ones can only wait for a core, changes no result (any count of
+// 2 or more gives the same bits) and, by the thousand, makes libgomp fail or
+// crash.
+inline CLI::Validator thread_count() {
+  const int most = hardware_threads();
+  return CLI::Validator(
+      [most](std::string& text) {
+        int n = 0;
+        const char* end = text.data() + text.size();
+        const auto [stop, error] = std::from_chars(text.data(), end, n);
+        if (error == std::errc() && stop == end && n >= 1 && n <= most) return std::string();
+        return text + " is not from 1 to " + std::to_string(most) +
+               ", the hardware threads of this machine";
+      },
+      "1-" + std::to_string(most));
+}
+
+// Ends the program as the signal would, after removing the temporary files of
+// the saves in progress (core/temporary_files.hpp).
+extern "C" inline void remove_temporary_files_and_end(int signal) {
+  scratchnet::remove_temporary_files();
+  std::signal(signal, SIG_DFL);
+  std::raise(signal);
+}
+
 // Parses the command line and runs body: --help exits 0, a bad flag or any
-// exception becomes one line on stderr and exit code 2.
+// exception becomes one line on stderr and exit code 2. SIGINT, SIGTERM and
+// SIGHUP end the program without leaving temporary files behind.
 inline int run(CLI::App& app, int argc, char** argv, const std::function<int()>& body) {
   try {
     app.parse(argc, argv);
@@ -32,44 +70,15 @@ inline int run(CLI::App& app, int argc, char** argv, const std::function<int()>&
     std::cerr << app.get_name() << ": " << e.what() << " (see --help)\n";
     return kUsageOrDataError;
   }
+  for (const int signal : {SIGINT, SIGTERM, SIGHUP}) {
+    std::signal(signal, remove_temporary_files_and_end);
+  }
   try {
     return body();
   } catch (const std::exception& e) {
     std::cerr << app.get_name() << ": error: " << e.what() << "\n";
     return kUsageOrDataError;
   }
-}
-
-inline bool have_gnuplot() {
-  return std::system("command -v gnuplot >/dev/null 2>&1") == 0;
-}
-
-inline std::string shell_quoted(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-// Runs examples/plots/<script> with gnuplot, defining each "name=value" as a
-// gnuplot string variable. Returns false (after saying why) when gnuplot is
-// not installed; throws when it fails.
-inline bool plot(const std::string& script,
-                 const std::vector<std::pair<std::string, std::string>>& variables) {
-  if (!have_gnuplot()) {
-    std::cerr << "note: gnuplot is not installed, so no figure was drawn (scripts/setup-deps.sh "
-                 "installs it)\n";
-    return false;
-  }
-  std::string definitions;
-  for (const auto& [name, value] : variables) {
-    std::string escaped;
-    for (char c : value) escaped += c == '"' ? std::string("\\\"") : std::string(1, c);
-    definitions += name + "=\"" + escaped + "\";";
-  }
-  const std::string command = "gnuplot -e " + shell_quoted(definitions) + " " +
-                              shell_quoted(std::string(SCRATCHNET_PLOTS_DIR) + "/" + script);
-  if (std::system(command.c_str()) != 0) throw std::runtime_error("gnuplot failed on " + script);
-  return true;
 }
 
 }  // namespace examples

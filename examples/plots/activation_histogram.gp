@@ -5,7 +5,7 @@
 #
 # csv: examples/activation_histogram's activation,init,layer,bin,bin_low,bin_high,count;
 # layers: panels (default 5); ymax: top of the count axis (default: automatic);
-# notes: one caption per layer separated by "|" ("\n" breaks a line).
+# notes: one caption per layer separated by "|" (a newline breaks a line).
 if (!exists("layers")) layers = "5"
 if (!exists("ymax")) ymax = ""
 if (!exists("notes")) notes = ""

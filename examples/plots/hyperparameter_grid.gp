@@ -5,7 +5,7 @@
 #
 # csv: rank,trial,epoch,validation_accuracy,train_accuracy
 # (examples/hyperparameter_search); count: how many ranks to draw, 5 per row;
-# titles: one per rank, "|" separated ("\n" breaks a line).
+# titles: one per rank, "|" separated (a newline breaks a line).
 if (!exists("count")) count = "20"
 if (!exists("titles")) titles = ""
 n = int(count)

@@ -6,7 +6,7 @@
 # csv: name,iteration,loss,smoothed_loss (examples/optimizer_compare,
 # weight_init_compare); names: the curves to draw, space separated;
 # ymax: top of the loss axis (default 1, as the book); title, keypos
-# (where the key goes, default "top right"): optional.
+# (where the key goes: "top right", the default, or "right center"): optional.
 if (!exists("ymax")) ymax = "1"
 if (!exists("title")) title = "Training loss"
 if (!exists("keypos")) keypos = "top right"
@@ -19,7 +19,8 @@ set xlabel "iterations"
 set ylabel "loss (smoothed)"
 set yrange [0:real(ymax)]
 set grid lc rgb "#e0e0e0"
-eval "set key " . keypos . " noenhanced"
+# The two places the programs ask for, chosen here: keypos is never run as code.
+if (keypos eq "right center") { set key right center noenhanced } else { set key top right noenhanced }
 array points[6] = [7, 2, 5, 9, 13, 11]
 array colors[6] = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"]
 color(i) = colors[(i - 1) % 6 + 1]

@@ -1,17 +1,33 @@
 # ctest driver for mnist_train and mnist_predict on a few hundred Fashion-MNIST
 # images: a run that saves a model, the same accuracy from the saved model,
-# and one-line errors with exit code 2 for bad input.
+# one-line errors with exit code 2 for bad input, and outputs aimed at what is
+# not a regular file.
 #   cmake -DTRAIN=... -DPREDICT=... -DDATA=... -DWORK=... -P mnist_programs.cmake
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
 
+# A program that waits on a FIFO fails here rather than hanging the suite.
 function(run_program out_var expected_code)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err
+                  TIMEOUT 120)
   if(NOT code STREQUAL expected_code)
     message(FATAL_ERROR "expected exit code ${expected_code}, got ${code}: ${ARGN}\n${out}\n${err}")
   endif()
   set(${out_var} "${out}" PARENT_SCOPE)
   set(${out_var}_stderr "${err}" PARENT_SCOPE)
+endfunction()
+
+# Runs the command ARGN, which must exit 2 with one line on stderr naming
+# expected; its output is left in ignored.
+function(expect_one_line_error expected)
+  run_program(ignored 2 ${ARGN})
+  set(ignored "${ignored}" PARENT_SCOPE)
+  string(STRIP "${ignored_stderr}" message)
+  string(FIND "${message}" "\n" newline)
+  string(FIND "${message}" "${expected}" named)
+  if(NOT newline EQUAL -1 OR named EQUAL -1)
+    message(FATAL_ERROR "expected one line naming '${expected}', got:\n${ignored_stderr}")
+  endif()
 endfunction()
 
 function(last_line text out_var)
@@ -60,17 +76,67 @@ if(at EQUAL -1 OR NOT straight_hash STREQUAL resumed_hash)
   message(FATAL_ERROR "a resumed run saved other bytes than a straight one:\n${resumed}")
 endif()
 
-# Ctrl-C: the current batch finishes, the checkpoint is written, exit code 130,
-# and the message says how to go on.
-execute_process(COMMAND ${CMAKE_CURRENT_LIST_DIR}/interrupt_training.sh ${WORK}/interrupted.out
-                  ${TRAIN} --data ${DATA} --limit-train 20000 --limit-test 100 --epochs 1000
-                  --checkpoint ${WORK}/interrupted.ckpt
-                RESULT_VARIABLE code ERROR_VARIABLE err)
-file(READ ${WORK}/interrupted.out out)
-string(FIND "${out}" "--resume" advice)
-if(NOT code EQUAL 130 OR advice EQUAL -1 OR NOT EXISTS ${WORK}/interrupted.ckpt)
-  message(FATAL_ERROR "SIGINT: exit code ${code}, expected 130 and a checkpoint:\n${out}\n${err}")
+# Ctrl-C, SIGTERM and SIGHUP: the current batch finishes, the checkpoint is
+# written, the exit code is 128 + the signal's number, the message says how to
+# go on, and no temporary file is left.
+foreach(signal_and_code INT:130 TERM:143 HUP:129)
+  string(REPLACE ":" ";" signal_and_code ${signal_and_code})
+  list(GET signal_and_code 0 signal)
+  list(GET signal_and_code 1 expected_code)
+  set(stopped ${WORK}/stopped_${signal})
+  file(MAKE_DIRECTORY ${stopped})
+  execute_process(COMMAND ${CMAKE_CURRENT_LIST_DIR}/interrupt_training.sh ${signal} ${stopped}/out
+                    ${TRAIN} --data ${DATA} --limit-train 20000 --limit-test 100 --epochs 1000
+                    --checkpoint ${stopped}/run.ckpt
+                  RESULT_VARIABLE code ERROR_VARIABLE err)
+  file(READ ${stopped}/out out)
+  string(FIND "${out}" "--resume" advice)
+  file(GLOB left_behind ${stopped}/*.tmp.*)
+  if(NOT code EQUAL expected_code OR advice EQUAL -1 OR NOT EXISTS ${stopped}/run.ckpt
+     OR left_behind)
+    message(FATAL_ERROR "SIG${signal}: exit code ${code}, expected ${expected_code} and a "
+                        "checkpoint, temporary files: ${left_behind}\n${out}\n${err}")
+  endif()
+endforeach()
+
+# Outputs aimed at what is not a regular file, made in a folder of the test's
+# own: a FIFO and (as root) a device node are refused and stay as they were; a
+# symlink is followed and stays a link.
+set(hostile ${WORK}/hostile)
+file(MAKE_DIRECTORY ${hostile})
+execute_process(COMMAND mkfifo ${hostile}/fifo RESULT_VARIABLE made)
+if(NOT made EQUAL 0)
+  message(FATAL_ERROR "mkfifo ${hostile}/fifo failed")
 endif()
+execute_process(COMMAND mknod ${hostile}/nul c 1 3 RESULT_VARIABLE made_device ERROR_QUIET)
+file(WRITE ${hostile}/real.bin "the old model")
+file(CREATE_LINK real.bin ${hostile}/link.bin SYMBOLIC)
+run_program(ignored 0 ${TRAIN} ${tiny} --epochs 1 --save ${hostile}/link.bin)
+run_program(ignored 0 ${PREDICT} --model ${hostile}/real.bin --data ${DATA} --limit-test 200)
+if(NOT IS_SYMLINK ${hostile}/link.bin)
+  message(FATAL_ERROR "--save link.bin replaced the link instead of the file it names")
+endif()
+
+# Figure names made to run commands through gnuplot: a backslash before a
+# quote ended gnuplot's string, backquotes ran inside it, and gnuplot runs a
+# data file named "<cmd" and an output named "|cmd". Each run, in WORK, must
+# exit 0, draw the figure under that very name and run nothing: no INJECTED.
+find_program(GNUPLOT gnuplot)
+foreach(plot [[|touch INJECTED #x\"; system 'touch INJECTED' #.png]]
+             [[<touch INJECTED #x`touch INJECTED`.png]])
+  # Not through run_program, whose ARGN would split the name at its ';'.
+  execute_process(COMMAND ${TRAIN} ${tiny} --epochs 1 --plot "${plot}" WORKING_DIRECTORY ${WORK}
+                  RESULT_VARIABLE code OUTPUT_QUIET ERROR_VARIABLE err TIMEOUT 120)
+  if(NOT code EQUAL 0)
+    message(FATAL_ERROR "--plot '${plot}': exit code ${code}, expected 0:\n${err}")
+  endif()
+  if(EXISTS ${WORK}/INJECTED)
+    message(FATAL_ERROR "--plot '${plot}' ran a command")
+  endif()
+  if(GNUPLOT AND NOT EXISTS "${WORK}/${plot}")
+    message(FATAL_ERROR "--plot '${plot}' drew no figure of that name")
+  endif()
+endforeach()
 
 # Bad input: one line on stderr naming the problem, exit code 2.
 file(WRITE ${WORK}/broken.bin "not a model")
@@ -96,14 +162,41 @@ foreach(case
     "cut.bin: corrupted: checksum mismatch|${PREDICT};--model;${WORK}/cut.bin;--data;${DATA}"
     "train-images-idx3-ubyte.gz: truncated|${TRAIN};--data;${WORK}/cut_images;--limit-train;300"
     "t10k-labels-idx1-ubyte.gz: bad magic number|${TRAIN};--data;${WORK}/html_labels;--limit-train;300"
-    "t10k-labels-idx1-ubyte.gz: bad magic number|${PREDICT};--model;${WORK}/model.bin;--data;${WORK}/html_labels")
+    "t10k-labels-idx1-ubyte.gz: bad magic number|${PREDICT};--model;${WORK}/model.bin;--data;${WORK}/html_labels"
+    "fifo: cannot save: it is a named pipe (FIFO)|${TRAIN};${tiny};--epochs;1;--save;${hostile}/fifo"
+    "fifo: cannot save: it is a named pipe (FIFO)|${TRAIN};${tiny};--epochs;1;--history;${hostile}/fifo"
+    "fifo: cannot save: it is a named pipe (FIFO)|${TRAIN};${tiny};--epochs;1;--checkpoint;${hostile}/fifo"
+    "--threads: 0 is not from 1 to|${TRAIN};${tiny};--epochs;1;--threads;0"
+    "--threads: -1 is not from 1 to|${TRAIN};${tiny};--epochs;1;--threads;-1"
+    "--threads: 100000 is not from 1 to|${TRAIN};${tiny};--epochs;1;--threads;100000")
+  string(REPLACE "|" ";" parts "${case}")
+  expect_one_line_error(${parts})
+endforeach()
+# Outputs are checked before training: two that are one file (by name, through
+# "..", through a link, or --plot's data file), and a folder that does not
+# exist, are one line before the first epoch.
+foreach(case
+    "--save and --history name the same file|--history;${hostile}/same.bin;--save;${hostile}/same.bin"
+    "--save and --checkpoint name the same file|--save;${hostile}/../same.bin;--checkpoint;${WORK}/same.bin"
+    "--save and --history name the same file|--save;${hostile}/link.bin;--history;${hostile}/real.bin"
+    "--save and --plot's data name the same file|--plot;${hostile}/p.png;--save;${hostile}/p.png.csv"
+    "nodir/x.bin: cannot save|--save;${WORK}/nodir/x.bin")
   string(REPLACE "|" ";" parts "${case}")
   list(POP_FRONT parts expected)
-  run_program(ignored 2 ${parts})
-  string(STRIP "${ignored_stderr}" message)
-  string(FIND "${message}" "\n" newline)
-  string(FIND "${message}" "${expected}" named)
-  if(NOT newline EQUAL -1 OR named EQUAL -1)
-    message(FATAL_ERROR "expected one line naming '${expected}', got:\n${ignored_stderr}")
+  expect_one_line_error("${expected}" ${TRAIN} ${tiny} --epochs 1 ${parts})
+  string(FIND "${ignored}" "epoch " trained)
+  if(NOT trained EQUAL -1)
+    message(FATAL_ERROR "'${expected}' was found only after training:\n${ignored}")
+  endif()
+endforeach()
+if(made_device EQUAL 0)
+  expect_one_line_error("nul: cannot save: it is a character device" ${TRAIN} ${tiny} --epochs 1
+                        --save ${hostile}/nul)
+endif()
+foreach(kept "test -p ${hostile}/fifo" "test -c ${hostile}/nul -o ! -e ${hostile}/nul")
+  separate_arguments(check UNIX_COMMAND "${kept}")
+  execute_process(COMMAND ${check} RESULT_VARIABLE is_kept)
+  if(NOT is_kept EQUAL 0)
+    message(FATAL_ERROR "a refused output was replaced: ${kept} is false")
   endif()
 endforeach()

@@ -1,16 +1,13 @@
 // Binary files of the library (the model file, checkpoints): little-endian
 // values appended to a byte buffer, a reader over a byte buffer that checks
-// every read against the bytes left, CRC-32, and whole-file read and atomic
-// write.
+// every read against the bytes left, CRC-32, and whole-file read (the write
+// is core/atomic_file.hpp).
 //
 // Every value is stored little-endian whatever the host's byte order: an
 // integer byte by byte, a float or double as the bits of its IEEE 754 value.
 // A string is a u32 byte count and the bytes; a matrix is u64 rows, u64 cols
 // and rows * cols values in row-major order.
 #pragma once
-
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -68,14 +65,6 @@ using FloatBits = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_
                                         std::uint64_t size, std::uint64_t limit) {
   fail_file(path, "too large to be a " + kind + " (at least " + std::to_string(size) +
                       " bytes; the limit is " + std::to_string(limit) + ")");
-}
-
-// Removes the temporary file, if any, and throws "<path>: cannot save: <step>: <errno text>".
-[[noreturn]] inline void fail_save(const std::string& path, const std::string& step, int error,
-                                   const std::string* temp) {
-  if (temp != nullptr) std::remove(temp->c_str());
-  throw std::runtime_error(path + ": cannot save: " + step + ": " +
-                           std::strerror(error != 0 ? error : EIO));
 }
 
 }  // namespace detail
@@ -365,44 +354,6 @@ inline Bytes read_whole_file(const std::string& path, std::uint64_t max_size,
     detail::fail_file(path, "cannot read: " + std::string(std::strerror(errno)));
   }
   return bytes;
-}
-
-// Writes bytes to path so that path holds either its old content or all of the
-// new, never a part: the bytes go to "<path>.tmp.<pid>" in the same folder,
-// are flushed to disk (fsync), and the file is renamed over path. On any
-// failure the temporary file is removed and std::runtime_error
-// "<path>: cannot save: <step>: <errno text>" is thrown.
-inline void write_file_atomically(const std::string& path, const Bytes& bytes) {
-  const std::string temp = path + ".tmp." + std::to_string(static_cast<long long>(::getpid()));
-  std::FILE* file = std::fopen(temp.c_str(), "wb");
-  if (file == nullptr) {
-    detail::fail_save(path, "cannot create temporary file " + temp, errno, nullptr);
-  }
-  const bool written =
-      bytes.empty() || std::fwrite(bytes.data(), 1, bytes.size(), file) == bytes.size();
-  if (!written || std::fflush(file) != 0) {
-    const int error = errno;
-    std::fclose(file);
-    detail::fail_save(path, "cannot write " + temp, error, &temp);
-  }
-  if (::fsync(::fileno(file)) != 0) {
-    const int error = errno;
-    std::fclose(file);
-    detail::fail_save(path, "cannot flush " + temp + " to disk", error, &temp);
-  }
-  if (std::fclose(file) != 0) detail::fail_save(path, "cannot close " + temp, errno, &temp);
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
-    detail::fail_save(path, "cannot rename " + temp + " to it", errno, &temp);
-  }
-
-  // Make the rename itself durable; a folder that cannot be synced is no error.
-  std::string folder = std::filesystem::path(path).parent_path().string();
-  if (folder.empty()) folder = ".";
-  const int dir = ::open(folder.c_str(), O_RDONLY | O_CLOEXEC);
-  if (dir >= 0) {
-    ::fsync(dir);
-    ::close(dir);
-  }
 }
 
 }  // namespace scratchnet

@@ -19,6 +19,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "scratchnet/core/atomic_file.hpp"
 #include "scratchnet/core/binary_io.hpp"
 #include "scratchnet/network/multi_layer_net.hpp"
 

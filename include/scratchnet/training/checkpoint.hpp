@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/core/atomic_file.hpp"
 #include "scratchnet/core/binary_io.hpp"
 #include "scratchnet/core/rng.hpp"
 #include "scratchnet/optimizers/optimizer.hpp"

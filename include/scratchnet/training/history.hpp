@@ -1,12 +1,13 @@
 // What a training run records: the loss of every iteration and, per epoch,
-// the accuracies and the time taken. Written as CSV for plots.
+// the accuracies and the time taken. Written as CSV for plots, saved as a
+// model is (core/atomic_file.hpp): whole, and only over a regular file.
 #pragma once
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
+
+#include "scratchnet/core/atomic_file.hpp"
 
 namespace scratchnet {
 
@@ -26,34 +27,23 @@ struct History {
 
   // epoch,mean_loss,train_accuracy,test_accuracy,train_seconds,eval_seconds,samples
   void write_csv(const std::string& path) const {
-    std::ofstream out = open(path);
+    std::ostringstream out;
     out << "epoch,mean_loss,train_accuracy,test_accuracy,train_seconds,eval_seconds,samples\n";
     out.precision(10);
     for (const EpochRecord& e : epochs) {
       out << e.epoch << ',' << e.mean_loss << ',' << e.train_accuracy << ',' << e.test_accuracy
           << ',' << e.train_seconds << ',' << e.eval_seconds << ',' << e.samples << '\n';
     }
-    finish(out, path);
+    write_file_atomically(path, out.str());
   }
 
   // iteration,loss (iterations counted from 1)
   void write_loss_csv(const std::string& path) const {
-    std::ofstream out = open(path);
+    std::ostringstream out;
     out << "iteration,loss\n";
     out.precision(10);
     for (std::size_t i = 0; i < loss.size(); ++i) out << i + 1 << ',' << loss[i] << '\n';
-    finish(out, path);
-  }
-
- private:
-  static std::ofstream open(const std::string& path) {
-    std::ofstream out(path);
-    if (!out) throw std::runtime_error(path + ": cannot write: " + std::strerror(errno));
-    return out;
-  }
-  static void finish(std::ofstream& out, const std::string& path) {
-    out.close();
-    if (!out) throw std::runtime_error(path + ": write failed");
+    write_file_atomically(path, out.str());
   }
 };
 
