@@ -1,7 +1,12 @@
 # ctest driver for mnist_train and mnist_predict on a few hundred Fashion-MNIST
 # images: a run that saves a model, the same accuracy from the saved model,
 # and one-line errors with exit code 2 for bad input.
-#   cmake -DTRAIN=... -DPREDICT=... -DDATA=... -DWORK=... -P mnist_programs.cmake
+#   cmake -DTRAIN=... -DPREDICT=... -DDATA=... -DWORK=... [-DEMULATOR=...] -P mnist_programs.cmake
+# EMULATOR: a cross build's emulator and its arguments, comma separated; the
+# programs run through it.
+string(REPLACE "," ";" EMULATOR "${EMULATOR}")
+set(TRAIN ${EMULATOR} ${TRAIN})
+set(PREDICT ${EMULATOR} ${PREDICT})
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
 
