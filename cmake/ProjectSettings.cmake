@@ -26,6 +26,12 @@ if(SCRATCHNET_OPENMP)
   find_package(OpenMP)
 endif()
 
+# The emulator a cross build runs its programs with (the toolchain file's
+# CMAKE_CROSSCOMPILING_EMULATOR), comma separated for the ctest scripts that
+# start programs themselves (add_test puts it before a target on its own);
+# empty in a native build.
+string(JOIN "," SCRATCHNET_EMULATOR ${CMAKE_CROSSCOMPILING_EMULATOR})
+
 # Builds one program of the project: scratchnet_program(name source...)
 function(scratchnet_program name)
   add_executable(${name} ${ARGN})

@@ -1,13 +1,15 @@
 # Runs one example program on a tiny setting and checks what it wrote:
 #
 #   cmake -DPROGRAM=<exe> -DARGS="<flags>" -DOUT=<dir> -DCSV=a.csv,b.csv
-#         [-DPNG=a.png,b.png] [-DDATA=<dir>] -P run_example_test.cmake
+#         [-DPNG=a.png,b.png] [-DDATA=<dir>] [-DEMULATOR=<exe>,<arg>...]
+#         -P run_example_test.cmake
 #
 # The program must exit 0. Every CSV in the list must exist, have a header
 # and at least one row, the same number of fields in every row as in the
 # header, and only fields that are finite numbers or plain names (a letter
 # first). summary.csv must have the header setting,metric,value and a number
-# in its value column. The PNGs must exist when gnuplot is installed. When
+# in its value column. EMULATOR (a cross build's, comma separated) runs the
+# program. The PNGs must exist when gnuplot is installed. When
 # DATA names a folder that does not exist, the test prints SKIPPED (the test
 # property SKIP_REGULAR_EXPRESSION turns that into a skip).
 cmake_minimum_required(VERSION 3.25)
@@ -19,9 +21,10 @@ endif()
 
 string(REPLACE "," ";" CSV "${CSV}")
 string(REPLACE "," ";" PNG "${PNG}")
+string(REPLACE "," ";" EMULATOR "${EMULATOR}")
 file(REMOVE_RECURSE "${OUT}")
 separate_arguments(arguments UNIX_COMMAND "${ARGS}")
-execute_process(COMMAND "${PROGRAM}" ${arguments} --out "${OUT}"
+execute_process(COMMAND ${EMULATOR} "${PROGRAM}" ${arguments} --out "${OUT}"
                 RESULT_VARIABLE status OUTPUT_VARIABLE output ERROR_VARIABLE errors)
 message("${output}")
 if(NOT status EQUAL 0)

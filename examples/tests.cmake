@@ -23,6 +23,7 @@ function(scratchnet_example_test program)
   add_test(NAME example_${program}
     COMMAND ${CMAKE_COMMAND}
       -DPROGRAM=$<TARGET_FILE:${program}>
+      -DEMULATOR=${SCRATCHNET_EMULATOR}
       "-DARGS=${data_args} ${flags}"
       -DOUT=${CMAKE_CURRENT_BINARY_DIR}/example_out/${program}
       -DCSV=${csv}

@@ -4,6 +4,7 @@
 #   scripts/setup-deps.sh --bench   also PyTorch and OpenBLAS for bench/compare.sh
 #   scripts/setup-deps.sh --all-compilers   also clang
 #   scripts/setup-deps.sh --fuzz    also clang and its libFuzzer runtime for scripts/fuzz.sh
+#   scripts/setup-deps.sh --aarch64 also the aarch64 cross compiler, qemu-user and arm64 zlib
 set -euo pipefail
 
 packages=(cmake g++ make libeigen3-dev catch2 zlib1g-dev libcli11-dev gnuplot-nox dataset-fashion-mnist)
@@ -12,7 +13,10 @@ for arg in "$@"; do
     --bench) packages+=(python3-torch libopenblas0-pthread util-linux time) ;;
     --all-compilers) packages+=(clang libomp-dev) ;;
     --fuzz) packages+=(clang libclang-rt-dev) ;;
-    *) echo "setup-deps.sh: unknown option '$arg' (use --bench, --all-compilers or --fuzz)" >&2; exit 2 ;;
+    # Eigen, Catch2 and CLI11 are headers: the cross build finds the host's
+    # copies. zlib is a library, so the cross build links Debian's arm64 one.
+    --aarch64) packages+=(g++-aarch64-linux-gnu qemu-user zlib1g-dev:arm64) ;;
+    *) echo "setup-deps.sh: unknown option '$arg' (use --bench, --all-compilers, --fuzz or --aarch64)" >&2; exit 2 ;;
   esac
 done
 
@@ -32,6 +36,17 @@ else
   echo "setup-deps.sh: missing packages (${missing[*]}) and neither root nor sudo to install them" >&2
   exit 1
 fi
+
+# An ':arm64' package needs the arm64 architecture in dpkg before apt-get
+# update can list it.
+for p in "${missing[@]}"; do
+  arch=${p##*:}
+  if [ "$arch" != "$p" ] && [ "$arch" != "$(dpkg --print-architecture)" ] &&
+     ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
+    echo "setup-deps.sh: adding the $arch architecture to dpkg"
+    "${as_root[@]}" dpkg --add-architecture "$arch"
+  fi
+done
 
 # Runs apt-get "$@" as root. Another apt or dpkg process (unattended
 # upgrades, a second script) may hold the package lock on a fresh machine:

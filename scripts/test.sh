@@ -4,6 +4,8 @@
 # UndefinedBehaviorSanitizer.
 #   scripts/test.sh                   release and asan presets
 #   scripts/test.sh --all-compilers   also the clang preset
+#   scripts/test.sh --aarch64         also the aarch64 preset: a cross build whose
+#                                     tests run under qemu-user
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,7 +14,8 @@ setup_args=()
 for arg in "$@"; do
   case "$arg" in
     --all-compilers) presets+=(clang); setup_args+=(--all-compilers) ;;
-    *) echo "test.sh: unknown option '$arg' (use --all-compilers)" >&2; exit 2 ;;
+    --aarch64) presets+=(aarch64); setup_args+=(--aarch64) ;;
+    *) echo "test.sh: unknown option '$arg' (use --all-compilers or --aarch64)" >&2; exit 2 ;;
   esac
 done
 

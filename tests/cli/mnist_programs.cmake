@@ -2,7 +2,12 @@
 # images: a run that saves a model, the same accuracy from the saved model,
 # one-line errors with exit code 2 for bad input, and outputs aimed at what is
 # not a regular file.
-#   cmake -DTRAIN=... -DPREDICT=... -DDATA=... -DWORK=... -P mnist_programs.cmake
+#   cmake -DTRAIN=... -DPREDICT=... -DDATA=... -DWORK=... [-DEMULATOR=...] -P mnist_programs.cmake
+# EMULATOR: a cross build's emulator and its arguments, comma separated; the
+# programs run through it.
+string(REPLACE "," ";" EMULATOR "${EMULATOR}")
+set(TRAIN ${EMULATOR} ${TRAIN})
+set(PREDICT ${EMULATOR} ${PREDICT})
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
 
