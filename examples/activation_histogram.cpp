@@ -158,15 +158,15 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--bins", s.bins, "histogram bins")
       ->check(CLI::PositiveNumber)
+      ->check(examples::at_most(1000, "more bins than a histogram figure can show"))
       ->capture_default_str();
   app.add_option("--margin", s.margin, "'near an end' means within this of the range's end")
-      ->check(CLI::NonNegativeNumber)
+      ->check(examples::not_negative())
       ->capture_default_str();
-  app.add_option("--activations", s.activations, "sigmoid, tanh, relu")
-      ->delimiter(',')
-      ->capture_default_str();
-  app.add_option("--inits", s.inits, "weight inits: a standard deviation, xavier or he")
-      ->delimiter(',')
-      ->capture_default_str();
+  examples::add_list_option(app, "--activations", s.activations, "sigmoid, tanh, relu",
+                            examples::Repeats::refused);
+  examples::add_list_option(app, "--inits", s.inits,
+                            "weight inits: a standard deviation, xavier or he",
+                            examples::Repeats::refused);
   return examples::run(app, argc, argv, [&] { return run(s); });
 }

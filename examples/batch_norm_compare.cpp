@@ -41,6 +41,11 @@ struct Run {
 };
 
 int run(const Settings& s) {
+  if (s.scales > 1 && !(s.scale_min < s.scale_max)) {
+    throw std::invalid_argument("--scale-min " + scratchnet::detail::option_value(s.scale_min) +
+                                " is not below --scale-max " +
+                                scratchnet::detail::option_value(s.scale_max));
+  }
   const examples::Stopwatch clock;
   const auto dir = examples::prepare_out_dir(s.common.out_dir);
   const auto data = examples::load_data(s.common.data_dir, s.train_size, s.test_size);
@@ -133,7 +138,7 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   app.add_option("--test-size", s.test_size, "test samples for the final test accuracy (0 = all)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(examples::not_negative())
       ->capture_default_str();
   app.add_option("--epochs", s.epochs, "evaluations, one per epoch of train-size / batch updates")
       ->check(CLI::PositiveNumber)
@@ -146,6 +151,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--scales", s.scales, "initial weight scales (panels)")
       ->check(CLI::PositiveNumber)
+      ->check(examples::at_most(64, "more panels than the figure can show"))
       ->capture_default_str();
   app.add_option("--scale-max", s.scale_max, "largest weight scale")
       ->check(CLI::PositiveNumber)

@@ -17,13 +17,16 @@ int main(int argc, char** argv) {
   app.add_option("--limit-test", limit_test, "use only the first N test images (0 = all)");
   return examples::run(app, argc, argv, [&] {
     auto net = scratchnet::MultiLayerNet<float>::load(model_path);
-    scratchnet::MnistOptions options;
-    options.max_train = 1;  // only the test set is used
-    options.max_test = limit_test;
-    const auto data = scratchnet::load_mnist<float>(data_dir, options);
-    std::cout << "model: " << model_path << "\ndata: " << data_dir << " (" << data.test.size()
+    const auto test = scratchnet::load_mnist_test<float>(data_dir, limit_test);
+    if (net.options().input_size != test.features()) {
+      throw std::invalid_argument(model_path + ": the model takes " +
+                                  std::to_string(net.options().input_size) +
+                                  " inputs, but the images in " + data_dir + " have " +
+                                  std::to_string(test.features()) + " pixels");
+    }
+    std::cout << "model: " << model_path << "\ndata: " << data_dir << " (" << test.size()
               << " test images)\n";
-    examples::print_test_report(net, data.test);
+    examples::print_test_report(net, test);
     return 0;
   });
 }

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <scratchnet/core/atomic_file.hpp>
 #include <scratchnet/scratchnet.hpp>
 #include <scratchnet/training/trainer.hpp>
@@ -26,7 +27,7 @@ struct Settings {
   std::string activation = "relu";
   std::string init = "he";
   std::string optimizer = "adam";
-  double lr = 0;  // 0: the optimizer's default
+  std::optional<double> lr;  // none: the optimizer's default
   scratchnet::Index batch = 100;
   int epochs = 10;
   double weight_decay = 0;
@@ -60,9 +61,7 @@ void add_flags(CLI::App& app, Settings& s) {
                  "folder with the four MNIST IDX files (.gz or raw); default $MNIST_DIR, else "
                  "Fashion-MNIST")
       ->capture_default_str();
-  app.add_option("--hidden", s.hidden, "hidden layer sizes, comma separated")
-      ->delimiter(',')
-      ->capture_default_str();
+  examples::add_list_option(app, "--hidden", s.hidden, "hidden layer sizes, comma separated");
   app.add_option("--activation", s.activation, "relu, sigmoid or tanh")->capture_default_str();
   app.add_option("--init", s.init, "weight init: he, xavier or a standard deviation such as 0.01")
       ->capture_default_str();
@@ -78,6 +77,7 @@ void add_flags(CLI::App& app, Settings& s) {
   app.add_option("--dropout", s.dropout, "dropout ratio in every hidden layer (0 = off)")
       ->capture_default_str();
   app.add_option("--seed", s.seed, "seed of the initial weights, dropout and batch order")
+      ->check(examples::not_negative())
       ->capture_default_str();
   app.add_option("--threads", s.threads,
                  "threads for the matrix products (Eigen with OpenMP), at most the hardware "
@@ -105,7 +105,8 @@ std::string plot_data(const Settings& s) {
 // Checks every output before any training that an output could lose: its
 // folder must take a new file and what sits at its path must be a regular
 // file or nothing (an AtomicFile is made and dropped), and no two outputs may
-// be one file, by name, through ".." or through links.
+// be one file, by name, through ".." or through links. A checkpoint that
+// exists is taken only by --resume: a fresh run used to overwrite it.
 void check_outputs(const Settings& s) {
   std::vector<std::pair<std::string, std::string>> outputs{
       {"--save", s.save}, {"--history", s.history}, {"--plot", s.plot}};
@@ -122,6 +123,47 @@ void check_outputs(const Settings& s) {
     if (!added) {
       throw std::invalid_argument(first->second + " and " + flag + " name the same file, " + file);
     }
+  }
+  std::error_code exists_error;
+  if (!s.checkpoint.empty() && !s.resume && std::filesystem::exists(s.checkpoint, exists_error)) {
+    throw std::invalid_argument("--checkpoint: " + s.checkpoint +
+                                " exists; add --resume to go on from it, or remove it to start "
+                                "again");
+  }
+}
+
+// The flag that sets each setting of a run (training/run_settings.hpp).
+std::string flag_of_setting(const std::string& setting) {
+  static const std::map<std::string, std::string> flags = {
+      {"network.sizes", "--hidden"},
+      {"network.activation", "--activation"},
+      {"network.weight_init", "--init"},
+      {"network.weight_decay_lambda", "--weight-decay"},
+      {"network.use_batchnorm", "--batchnorm"},
+      {"network.dropout_ratio", "--dropout"},
+      {"network.seed", "--seed"},
+      {"optimizer", "--optimizer"},
+      {"optimizer.lr", "--lr"},
+      {"trainer.batch_size", "--batch"},
+      {"trainer.seed", "--seed"},
+      {"train data", "--data or --limit-train"},
+      {"test data", "--data or --limit-test"},
+  };
+  const auto it = flags.find(setting);
+  return it == flags.end() ? setting : it->second;
+}
+
+// A resumed run is the run that wrote the checkpoint: every flag that shapes
+// it must be as it was. Only --epochs, --threads and the outputs may change.
+void resume_same_run(scratchnet::Trainer<float>& trainer, const std::string& checkpoint) {
+  try {
+    trainer.resume(checkpoint);
+  } catch (const scratchnet::CheckpointMismatch& e) {
+    throw std::invalid_argument(
+        "--resume: " + flag_of_setting(e.setting()) + " was " + e.saved_value() + " in " +
+        checkpoint + " and is " + e.current_value() +
+        " now; resume with the flags of the run that wrote it (only --epochs, --threads and the "
+        "outputs may change)");
   }
 }
 
@@ -174,7 +216,7 @@ int train(const Settings& s) {
   scratchnet::MultiLayerNet<float> net(net_options);
 
   scratchnet::OptimizerOptions optimizer_options;
-  if (s.lr != 0) optimizer_options.lr = s.lr;
+  optimizer_options.lr = s.lr;
   auto optimizer = scratchnet::make_optimizer<float>(s.optimizer, optimizer_options);
 
   scratchnet::TrainerOptions trainer_options;
@@ -185,7 +227,7 @@ int train(const Settings& s) {
   trainer_options.stop_request = &stop_requested;
   scratchnet::Trainer<float> trainer(net, *optimizer, data.train, data.test, trainer_options);
   if (s.resume) {
-    trainer.resume(s.checkpoint);
+    resume_same_run(trainer, s.checkpoint);
     std::cout << "resumed from " << s.checkpoint << " after epoch "
               << trainer.progress().epochs_done << ", batch " << trainer.progress().iterations_done
               << "\n";

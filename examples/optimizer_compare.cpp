@@ -62,10 +62,9 @@ int main(int argc, char** argv) {
   Settings s;
   examples::add_common_flags(app, s.common, "optimizer_compare");
   examples::add_curve_flags(app, s.curves);
-  app.add_option("--optimizers", s.optimizers,
-                 "rules to compare: sgd, momentum, nesterov, adagrad, rmsprop, adam")
-      ->delimiter(',')
-      ->capture_default_str();
-  app.add_option("--hidden", s.hidden, "hidden layer sizes")->delimiter(',')->capture_default_str();
+  examples::add_list_option(app, "--optimizers", s.optimizers,
+                            "rules to compare: sgd, momentum, nesterov, adagrad, rmsprop, adam",
+                            examples::Repeats::refused);
+  examples::add_list_option(app, "--hidden", s.hidden, "hidden layer sizes");
   return examples::run(app, argc, argv, [&] { return run(s); });
 }

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "common/example_support.hpp"
 #include "common/gnuplot.hpp"
 #include "scratchnet/core/atomic_file.hpp"
 #include "scratchnet/optimizers/optimizers.hpp"
@@ -70,7 +71,8 @@ int main(int argc, char** argv) {
   app.add_option("--out", out_dir, "Folder for optimizer_paths.csv and .png")
       ->capture_default_str();
   app.add_option("--steps", steps, "Updates per rule")
-      ->check(CLI::Range(0, 1000000))
+      ->check(examples::not_negative())
+      ->check(examples::at_most(10000, "more updates than a path figure can show"))
       ->capture_default_str();
   for (Rule& rule : rules) {
     app.add_option("--lr-" + rule.name, rule.lr, "Learning rate of " + rule.name)

@@ -131,7 +131,7 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   app.add_option("--test-size", s.test_size, "test samples evaluated each epoch (0 = all)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(examples::not_negative())
       ->capture_default_str();
   app.add_option("--epochs", s.epochs, "evaluations, one per epoch of train-size / batch updates")
       ->check(CLI::PositiveNumber)

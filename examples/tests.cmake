@@ -2,7 +2,8 @@
 # (a few iterations, a few hundred samples, small networks) and must exit 0
 # and write well-formed CSV (run_example_test.cmake), and must not be fooled
 # by --out names made to run commands or by a FIFO in place of its first CSV
-# file (run_hostile_test.cmake). Included from
+# file (run_hostile_test.cmake); nonsense flags are one line and exit code 2
+# (run_refusal_test.cmake). Included from
 # examples/CMakeLists.txt when the tests are built; the programs read
 # Fashion-MNIST from the Debian package and are skipped when it is missing.
 set(SCRATCHNET_EXAMPLE_DATA "/usr/share/datasets/fashion-mnist")
@@ -82,3 +83,35 @@ scratchnet_example_test(hyperparameter_search
        --jobs 2 --best 3
   CSV hyperparameter_search.csv hyperparameter_curves.csv summary.csv
   PNG hyperparameter_search.png)
+
+# scratchnet_example_refuses(<test name> <program> EXPECTED <text> ARGS <flags>)
+# Flags that each program used to accept and run on (issue 15).
+function(scratchnet_example_refuses name program)
+  cmake_parse_arguments(PARSE_ARGV 2 arg "" "EXPECTED" "ARGS")
+  string(JOIN " " flags ${arg_ARGS})
+  add_test(NAME example_${name}
+    COMMAND ${CMAKE_COMMAND}
+      -DPROGRAM=$<TARGET_FILE:${program}>
+      -DEMULATOR=${SCRATCHNET_EMULATOR}
+      "-DARGS=${flags}"
+      "-DEXPECTED=${arg_EXPECTED}"
+      -DOUT=${CMAKE_CURRENT_BINARY_DIR}/example_refused/${name}
+      -P ${CMAKE_CURRENT_LIST_DIR}/run_refusal_test.cmake)
+  set_tests_properties(example_${name} PROPERTIES LABELS example TIMEOUT 60)
+endfunction()
+
+scratchnet_example_refuses(activation_histogram_bins activation_histogram
+  EXPECTED "--bins: 10000000 is more than 1000" ARGS --bins 10000000)
+scratchnet_example_refuses(activation_histogram_repeated_init activation_histogram
+  EXPECTED "--inits: 'he' appears twice in 'he,0.01,he'" ARGS --inits he,0.01,he)
+scratchnet_example_refuses(optimizer_paths_steps optimizer_paths
+  EXPECTED "--steps: 1000000 is more than 10000" ARGS --steps 1000000)
+scratchnet_example_refuses(optimizer_compare_repeated_rule optimizer_compare
+  EXPECTED "--optimizers: 'adam' appears twice in 'adam,adam'" ARGS --optimizers adam,adam)
+scratchnet_example_refuses(weight_init_compare_empty_size weight_init_compare
+  EXPECTED "--hidden: '20,,20' has an empty item" ARGS --hidden 20,,20)
+scratchnet_example_refuses(batch_norm_compare_scales batch_norm_compare
+  EXPECTED "--scale-min 2 is not below --scale-max 1"
+  ARGS --data ${SCRATCHNET_EXAMPLE_DATA} --scale-min 2 --scale-max 1)
+scratchnet_example_refuses(overfit_negative_seed overfit
+  EXPECTED "--seed: -1 is negative" ARGS --seed -1)

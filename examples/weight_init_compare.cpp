@@ -73,10 +73,10 @@ int main(int argc, char** argv) {
   Settings s;
   examples::add_common_flags(app, s.common, "weight_init_compare");
   examples::add_curve_flags(app, s.curves);
-  app.add_option("--inits", s.inits, "weight inits: a standard deviation, xavier or he")
-      ->delimiter(',')
-      ->capture_default_str();
-  app.add_option("--hidden", s.hidden, "hidden layer sizes")->delimiter(',')->capture_default_str();
+  examples::add_list_option(app, "--inits", s.inits,
+                            "weight inits: a standard deviation, xavier or he",
+                            examples::Repeats::refused);
+  examples::add_list_option(app, "--hidden", s.hidden, "hidden layer sizes");
   app.add_option("--lr", s.lr, "SGD learning rate")->capture_default_str();
   return examples::run(app, argc, argv, [&] { return run(s); });
 }

@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <exception>
@@ -23,15 +24,17 @@ namespace fuzz {
 // flags:
 //   bit 0  recompute the CRC-32 at the end over the (mutated) body, so that
 //          the parser behind the checksum is reached
-//   bit 1  write magic (8 characters) and version 1 over the first 12 bytes
+//   bit 1  write the envelope's magic (8 characters) and version over the
+//          first 12 bytes
 inline std::vector<std::uint8_t> enveloped(const std::uint8_t* data, std::size_t size,
-                                           const char* magic) {
+                                           const scratchnet::FileEnvelope& envelope) {
   const std::uint8_t flags = data[0];
   std::vector<std::uint8_t> bytes(data + 1, data + size);
   if ((flags & 2) != 0 && bytes.size() >= 12) {
-    for (std::size_t i = 0; i < 8; ++i) bytes[i] = static_cast<std::uint8_t>(magic[i]);
-    bytes[8] = 1;
-    bytes[9] = bytes[10] = bytes[11] = 0;
+    std::copy(envelope.magic.begin(), envelope.magic.end(), bytes.begin());
+    for (std::size_t i = 0; i < 4; ++i) {
+      bytes[8 + i] = static_cast<std::uint8_t>(envelope.version >> (8 * i));
+    }
   }
   if ((flags & 1) != 0 && bytes.size() >= 4) {
     const std::size_t body = bytes.size() - 4;

@@ -6,7 +6,7 @@
 //   bit 0  recompute the CRC-32 at the end over the (mutated) body, so that
 //          the parser behind the checksum is reached; without it, nearly
 //          every mutation stops at "checksum mismatch"
-//   bit 1  write the magic "SCRNCKPT" and version 1 over the first 12 bytes
+//   bit 1  write the magic "SCRNCKPT" and the version over the first 12 bytes
 // (fuzz::enveloped, envelope.hpp).
 //
 // load_checkpoint must return a checkpoint or throw ModelFormatError
@@ -70,7 +70,8 @@ void resume(const std::string& path) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static fuzz::FuzzFile file;
   if (size == 0) return 0;
-  const std::vector<std::uint8_t> bytes = fuzz::enveloped(data, size, "SCRNCKPT");
+  const std::vector<std::uint8_t> bytes =
+      fuzz::enveloped(data, size, scratchnet::detail::checkpoint_file::kEnvelope);
   const std::string& path = file.write(bytes.data(), bytes.size());
   load_as<float>(path);
   load_as<double>(path);

@@ -5,7 +5,7 @@
 //   bit 0  recompute the CRC-32 at the end over the (mutated) body, so that
 //          the parser behind the checksum is reached; without it, nearly
 //          every mutation stops at "checksum mismatch"
-//   bit 1  write the magic "SCRNMODL" and version 1 over the first 12 bytes
+//   bit 1  write the magic "SCRNMODL" and the version over the first 12 bytes
 // (fuzz::enveloped, envelope.hpp).
 //
 // Each load must return a model or throw ModelFormatError "<path>: <fault>".
@@ -54,7 +54,8 @@ void load_as(const std::string& path) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static fuzz::FuzzFile file;
   if (size == 0) return 0;
-  const std::vector<std::uint8_t> bytes = fuzz::enveloped(data, size, "SCRNMODL");
+  const std::vector<std::uint8_t> bytes =
+      fuzz::enveloped(data, size, scratchnet::detail::model_file::kEnvelope);
   const std::string& path = file.write(bytes.data(), bytes.size());
   load_as<float>(path);
   load_as<double>(path);

@@ -6,6 +6,8 @@
 //
 // Also the inputs that fuzzing (fuzz/, scripts/fuzz.sh) found, as
 // regression tests, at the end of the file.
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -21,8 +23,10 @@
 #include "scratchnet/core/binary_io.hpp"
 #include "scratchnet/data/data.hpp"
 #include "scratchnet/network/multi_layer_net.hpp"
+#include "scratchnet/training/checkpoint.hpp"
 #include "support/bytes.hpp"
 #include "support/errors.hpp"
+#include "support/hostile_files.hpp"
 #include "support/model_bytes.hpp"
 #include "support/temp_dir.hpp"
 
@@ -295,19 +299,24 @@ TEST_CASE("Every flipped bit of the gzip stream is caught", "[bad_inputs][idx]")
       Bytes flipped = good;
       flipped[i] = static_cast<unsigned char>(flipped[i] ^ (1U << bit));
       write_bytes(path, flipped);
-      std::string error;
-      try {
-        scratchnet::read_idx_images(path);
-      } catch (const DataError& e) {
-        error = e.what();
+      // The whole file, and its first image only (as --limit-train reads).
+      std::string errors[2];
+      for (const int max_count : {0, 1}) {
+        try {
+          scratchnet::read_idx_images(path, max_count);
+        } catch (const DataError& e) {
+          errors[max_count] = e.what();
+        }
       }
-      if (error.empty() && i == last_deflate_byte) {
+      if (errors[0].empty() && errors[1].empty() && i == last_deflate_byte) {
         ++padding_bits;
         continue;
       }
-      const bool named = error.rfind(path + ": ", 0) == 0 && error.size() > path.size() + 2;
-      if (!named && wrong.empty()) {
-        wrong = "byte " + std::to_string(i) + " bit " + std::to_string(bit) + ": '" + error + "'";
+      for (const std::string& error : errors) {
+        const bool named = error.rfind(path + ": ", 0) == 0 && error.size() > path.size() + 2;
+        if (!named && wrong.empty()) {
+          wrong = "byte " + std::to_string(i) + " bit " + std::to_string(bit) + ": '" + error + "'";
+        }
       }
     }
   }
@@ -521,6 +530,80 @@ TEST_CASE("Other kinds of file given as a model are not models", "[bad_inputs][m
   magic_only.resize(90, 0);
   CHECK_THAT(load_error<float>(path, magic_only),
              StartsWith(path + ": unsupported model format version 0"));
+}
+
+// ============================================== what is not a regular file
+
+namespace {
+
+// The message of each reader's error for path: IDX images and labels (a
+// prefix, as --limit-train reads), a model and a checkpoint.
+std::vector<std::string> every_reader_error(const std::string& path) {
+  using scratchnet::test::message_of;
+  return {
+      data_error([&] { scratchnet::read_idx_images(path); }),
+      data_error([&] { scratchnet::read_idx_labels(path, 10, 5); }),
+      message_of<ModelFormatError>([&] { MultiLayerNet<float>::load(path); }, "ModelFormatError"),
+      message_of<ModelFormatError>([&] { scratchnet::load_checkpoint<double>(path); },
+                                   "ModelFormatError"),
+  };
+}
+
+long peak_resident_kib() {
+  rusage usage{};
+  REQUIRE(::getrusage(RUSAGE_SELF, &usage) == 0);
+  return usage.ru_maxrss;
+}
+
+}  // namespace
+
+TEST_CASE("Every reader refuses what is not a regular file, without waiting",
+          "[bad_inputs][idx][model_file][checkpoint]") {
+  // A FIFO used to block the open until a writer came (forever), and a
+  // device such as /dev/zero was read for gigabytes before being refused.
+  // Made here, in a scratch folder, never aimed at the machine's own files.
+  TempDir dir;
+  std::vector<std::pair<std::string, std::string>> paths = {
+      {dir.file("fifo"), "named pipe (FIFO)"},
+      {dir.file("socket"), "socket"},
+      {dir.file("folder"), "directory"},
+      {dir.file("link_to_fifo"), "named pipe (FIFO)"},
+  };
+  scratchnet::test::make_fifo(dir.file("fifo"));
+  scratchnet::test::make_socket(dir.file("socket"));
+  fs::create_directory(dir.file("folder"));
+  fs::create_symlink("fifo", dir.file("link_to_fifo"));
+  if (scratchnet::test::make_memory_device(dir.file("zero"), 5)) {
+    paths.emplace_back(dir.file("zero"), "character device");
+  }
+  for (const auto& [path, kind] : paths) {
+    for (const std::string& error : every_reader_error(path)) {
+      CHECK_THAT(error, StartsWith(path + ": cannot open") &&
+                            Contains("it is a " + kind + ", not a regular file"));
+    }
+  }
+}
+
+TEST_CASE("A model or checkpoint that starts wrong is refused before the rest is read",
+          "[bad_inputs][model_file][checkpoint]") {
+  TempDir dir;
+  const std::string path = dir.file("zeros.bin");
+  write_bytes(path, Bytes{});
+  // A sparse file of zeros, 1 GiB on paper (under both size limits).
+  constexpr long kGib = 1L << 30;
+  std::error_code ec;
+  fs::resize_file(path, kGib, ec);
+  if (ec) {
+    WARN("cannot make a sparse 1 GiB file here (" << ec.message() << "); skipped");
+    return;
+  }
+  const long before = peak_resident_kib();
+  const std::vector<std::string> errors = every_reader_error(path);
+  CHECK(errors[2] == path + ": not a scratchnet model file (it does not start with \"SCRNMODL\")");
+  CHECK(errors[3] ==
+        path + ": not a scratchnet checkpoint file (it does not start with \"SCRNCKPT\")");
+  // Reading it whole, as before, took the process's peak past 1 GiB.
+  CHECK(peak_resident_kib() - before < kGib / 1024 / 4);
 }
 
 // ======================================================= fuzzing regressions

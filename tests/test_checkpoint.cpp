@@ -14,6 +14,7 @@
 #include <fstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "scratchnet/optimizers/optimizers.hpp"
 #include "scratchnet/training/trainer.hpp"
@@ -59,6 +60,17 @@ scratchnet::TrainerOptions four_epochs() {
   o.batch_size = 16;
   o.seed = 6;
   return o;
+}
+
+// One epoch of the stateful network with Adam, checkpointed to path.
+void write_one_epoch_checkpoint(const std::string& path, const Dataset<float>& train,
+                                const Dataset<float>& test) {
+  scratchnet::MultiLayerNet<float> net(stateful_net());
+  scratchnet::Adam<float> adam;
+  auto options = four_epochs();
+  options.epochs = 1;
+  options.checkpoint_path = path;
+  scratchnet::Trainer<float>(net, adam, train, test, options).train();
 }
 
 void require_same_parameters(const scratchnet::MultiLayerNet<float>& a,
@@ -135,24 +147,22 @@ TEST_CASE("A checkpoint of another network, optimizer or a broken file is refuse
           "[checkpoint][errors]") {
   const TempDir dir;
   const auto train = noisy_classes(64, 3), test = noisy_classes(16, 4);
-  scratchnet::MultiLayerNet<float> net(stateful_net());
+  write_one_epoch_checkpoint(dir.file("a.ckpt"), train, test);
   scratchnet::Adam<float> adam;
-  auto options = four_epochs();
-  options.epochs = 1;
-  options.checkpoint_path = dir.file("a.ckpt");
-  scratchnet::Trainer<float>(net, adam, train, test, options).train();
 
   auto other_options = stateful_net();
   other_options.hidden_sizes = {12, 13};
   scratchnet::MultiLayerNet<float> other(other_options);
   scratchnet::Trainer<float> other_trainer(other, adam, train, test, four_epochs());
-  CHECK_THROWS_WITH(other_trainer.resume(dir.file("a.ckpt")),
-                    Catch::Contains("another architecture"));
+  CHECK_THROWS_WITH(
+      other_trainer.resume(dir.file("a.ckpt")),
+      dir.file("a.ckpt") + ": was made with network.sizes 8-12-12-4, this training has 8-12-13-4");
 
   scratchnet::MultiLayerNet<float> same(stateful_net());
   scratchnet::SGD<float> sgd;
   scratchnet::Trainer<float> sgd_trainer(same, sgd, train, test, four_epochs());
-  CHECK_THROWS_WITH(sgd_trainer.resume(dir.file("a.ckpt")), Catch::Contains("Adam optimizer"));
+  CHECK_THROWS_WITH(sgd_trainer.resume(dir.file("a.ckpt")),
+                    Catch::Contains("was made with optimizer Adam, this training has SGD"));
 
   std::string bytes;
   {
@@ -342,4 +352,103 @@ TEST_CASE("A checkpoint whose progress overflows is refused, naming the file",
     CHECK_THAT(c.resume(),
                Catch::StartsWith(c.path + ": ") && Catch::Contains("progress does not fit"));
   }
+}
+
+namespace {
+
+// One way a resumed run can differ from the run that wrote its checkpoint,
+// and what the refusal must say: the setting, its value then and now.
+struct OtherRun {
+  std::string setting, saved, current;
+  scratchnet::MultiLayerNetOptions net = stateful_net();
+  double lr = scratchnet::Adam<float>::default_lr;
+  double beta1 = scratchnet::Adam<float>::default_beta1;
+  scratchnet::TrainerOptions trainer = four_epochs();
+  Index train_samples = 64, test_samples = 16;
+  bool change_one_label = false;
+};
+
+}  // namespace
+
+TEST_CASE("A checkpoint of another run is refused, naming the setting", "[checkpoint][errors]") {
+  // Issue 15: a relu checkpoint resumed as tanh trained as tanh; another batch
+  // size skipped or repeated samples mid-epoch; other data were accepted.
+  const TempDir dir;
+  const auto train = noisy_classes(64, 3), test = noisy_classes(16, 4);
+  write_one_epoch_checkpoint(dir.file("run.ckpt"), train, test);
+  std::vector<OtherRun> runs(12);
+  runs[0].setting = "network.activation", runs[0].saved = "relu", runs[0].current = "tanh";
+  runs[0].net.activation = scratchnet::Activation::tanh;
+  runs[1].setting = "network.weight_init", runs[1].saved = "he", runs[1].current = "xavier";
+  runs[1].net.weight_init = scratchnet::WeightInit::xavier();
+  runs[2].setting = "network.weight_decay_lambda", runs[2].saved = "0", runs[2].current = "0.1";
+  runs[2].net.weight_decay_lambda = 0.1;
+  runs[3].setting = "network.dropout_ratio", runs[3].saved = "0.2", runs[3].current = "0.3";
+  runs[3].net.dropout_ratio = 0.3;
+  runs[4].setting = "network.seed", runs[4].saved = "5", runs[4].current = "50";
+  runs[4].net.seed = 50;
+  runs[5].setting = "optimizer.lr", runs[5].saved = "0.001", runs[5].current = "0.01";
+  runs[5].lr = 0.01;
+  runs[6].setting = "optimizer.beta1", runs[6].saved = "0.9", runs[6].current = "0.8";
+  runs[6].beta1 = 0.8;
+  runs[7].setting = "trainer.batch_size", runs[7].saved = "16", runs[7].current = "8";
+  runs[7].trainer.batch_size = 8;
+  runs[8].setting = "trainer.seed", runs[8].saved = "6", runs[8].current = "60";
+  runs[8].trainer.seed = 60;
+  runs[9].setting = "train data", runs[9].saved = "64 samples", runs[9].current = "60 samples";
+  runs[9].train_samples = 60;
+  runs[10].setting = "train data", runs[10].saved = "64 samples", runs[10].current = "64 samples";
+  runs[10].change_one_label = true;
+  runs[11].setting = "test data", runs[11].saved = "16 samples", runs[11].current = "15 samples";
+  runs[11].test_samples = 15;
+  for (const OtherRun& run : runs) {
+    INFO(run.setting << " now " << run.current);
+    Dataset<float> other_train{train.x.topRows(run.train_samples),
+                               train.labels.head(run.train_samples)};
+    if (run.change_one_label) other_train.labels(40) = (other_train.labels(40) + 1) % 4;
+    const Dataset<float> other_test{test.x.topRows(run.test_samples),
+                                    test.labels.head(run.test_samples)};
+    scratchnet::MultiLayerNet<float> net(run.net);
+    scratchnet::Adam<float> adam(run.lr, run.beta1);
+    scratchnet::Trainer<float> trainer(net, adam, other_train, other_test, run.trainer);
+    const Bytes before = net.to_bytes();
+    try {
+      trainer.resume(dir.file("run.ckpt"));
+      FAIL("resumed");
+    } catch (const scratchnet::CheckpointMismatch& e) {
+      CHECK(e.setting() == run.setting);
+      CHECK(e.saved_value().rfind(run.saved, 0) == 0);
+      CHECK(e.current_value().rfind(run.current, 0) == 0);
+      CHECK(e.saved_value() != e.current_value());
+    }
+    CHECK(net.to_bytes() == before);
+    CHECK(trainer.progress().epochs_done == 0);
+  }
+
+  // What may differ: how many epochs, and where and how often checkpoints go.
+  scratchnet::MultiLayerNet<float> net(stateful_net());
+  scratchnet::Adam<float> adam;
+  auto longer = four_epochs();
+  longer.epochs = 9;
+  longer.checkpoint_path = dir.file("elsewhere.ckpt");
+  longer.checkpoint_every = 3;
+  scratchnet::Trainer<float> trainer(net, adam, train, test, longer);
+  trainer.resume(dir.file("run.ckpt"));
+  CHECK(trainer.progress().epochs_done == 1);
+}
+
+TEST_CASE("A checkpoint of format version 1, which lacks the run settings, is refused",
+          "[checkpoint][errors]") {
+  const TempDir dir;
+  const auto train = noisy_classes(64, 3), test = noisy_classes(16, 4);
+  write_one_epoch_checkpoint(dir.file("run.ckpt"), train, test);
+  Bytes bytes = scratchnet::test::read_bytes(dir.file("run.ckpt"));
+  REQUIRE(scratchnet::test::get_le(bytes, 8, 4) == 2);
+  scratchnet::test::put_le(bytes, 8, 1, 4);
+  scratchnet::test::reseal(bytes);
+  scratchnet::test::write_bytes(dir.file("old.ckpt"), bytes);
+  CHECK_THROWS_WITH(
+      scratchnet::load_checkpoint<float>(dir.file("old.ckpt")),
+      dir.file("old.ckpt") +
+          ": unsupported checkpoint format version 1 (this scratchnet reads version 2)");
 }

@@ -191,8 +191,7 @@ TEST_CASE("a gzip file cut short is truncated wherever the cut falls", "[data][i
     write_bytes(path, head(compressed, keep));
     CHECK_THAT(data_error([&] { scratchnet::read_idx_images(path); }),
                StartsWith(path) && Contains("truncated"));
-    // Reading only a prefix must not hide the damage: the gzip trailer no
-    // longer matches the header, so the reader falls back to reading it all.
+    // Reading only a prefix must not hide the damage.
     CHECK_THAT(data_error([&] { scratchnet::read_idx_images(path, 2); }),
                StartsWith(path) && Contains("truncated"));
   }
@@ -305,6 +304,26 @@ TEST_CASE("a corrupt gzip stream is reported as corrupt", "[data][idx]") {
   }
 }
 
+TEST_CASE("a changed label under the old CRC is caught when only a prefix is read", "[data][idx]") {
+  // What issue 15 saw: one label changed near the end of a labels .gz, its
+  // CRC-32 left as it was, trained to exit 0 under --limit-train 500.
+  TempDir dir;
+  Bytes labels(100);
+  for (std::size_t i = 0; i < labels.size(); ++i) labels[i] = static_cast<std::uint8_t>(i % 10);
+  Bytes changed = labels;
+  changed[95] = 3;
+  const Bytes good = gzip(labels_file(labels));
+  Bytes forged = gzip(labels_file(changed));
+  std::copy(good.end() - 8, good.end(), forged.end() - 8);  // the old CRC-32 and length
+  const std::string path = dir.file("labels.gz");
+  write_bytes(path, forged);
+  for (const scratchnet::Index max_count : {0, 5, 99}) {
+    INFO("max_count " << max_count);
+    CHECK_THAT(data_error([&] { scratchnet::read_idx_labels(path, 10, max_count); }),
+               StartsWith(path + ": corrupt gzip stream") && Contains("check"));
+  }
+}
+
 TEST_CASE("concatenated gzip members are read as one stream", "[data][idx]") {
   TempDir dir;
   const Bytes pixels = pattern_pixels(6, 9);
@@ -315,8 +334,7 @@ TEST_CASE("concatenated gzip members are read as one stream", "[data][idx]") {
   const std::string path = dir.file("two_members.gz");
   write_bytes(path, both);
   CHECK(scratchnet::read_idx_images(path).pixels == pixels);
-  // The trailer records only the last member's size, so a prefix read cannot
-  // trust it and reads everything; the result is still the prefix.
+  // A prefix read decompresses both members too; the result is the prefix.
   const scratchnet::IdxImages first = scratchnet::read_idx_images(path, 2);
   CHECK(first.count == 2);
   CHECK(first.pixels == head(pixels, 18));

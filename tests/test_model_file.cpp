@@ -433,9 +433,13 @@ TEST_CASE("Inconsistent files with a valid checksum name the fault", "[model_fil
              StartsWith(path + ": invalid options: unknown weight_init code 7"));
   CHECK_THAT(patched(kInitStd, f64_bits(-1.0), 8),
              StartsWith(path + ": invalid options: weight_init"));
-  // Sizes far beyond the file are refused before anything is allocated.
-  CHECK_THAT(patched(kHidden0, 1ULL << 40, 8), StartsWith(path + ": truncated: "));
-  CHECK_THAT(patched(kHidden0, 0x7FFFFFFFFFFFFFFFULL, 8), StartsWith(path + ": truncated: "));
+  // Sizes far beyond the file are refused before anything is allocated: as
+  // more than a network may hold, or, under that, as more than the file has.
+  CHECK_THAT(patched(kHidden0, 1ULL << 40, 8),
+             StartsWith(path + ": invalid options: hidden_sizes"));
+  CHECK_THAT(patched(kHidden0, 0x7FFFFFFFFFFFFFFFULL, 8),
+             StartsWith(path + ": invalid options: hidden_sizes"));
+  CHECK_THAT(patched(kHidden0, 100000, 8), StartsWith(path + ": truncated: "));
   CHECK_THAT(patched(kHiddenCount, 0xFFFFFFFFULL, 4),
              StartsWith(path + ": truncated: options: hidden_sizes"));
   CHECK_THAT(patched(kFirstName, 0xFFFFFFFFULL, 4),
@@ -524,6 +528,10 @@ TEST_CASE("CRC-32 is the standard one, with and without zlib", "[binary_io]") {
   CHECK(scratchnet::crc32(data, check.size()) == 0xCBF43926U);
   CHECK(scratchnet::detail::crc32_by_table(data, check.size()) == 0xCBF43926U);
   CHECK(scratchnet::crc32(data, 0) == 0);
+  // In two pieces, the second given the CRC-32 of the first.
+  CHECK(scratchnet::crc32(data + 4, 5, scratchnet::crc32(data, 4)) == 0xCBF43926U);
+  CHECK(scratchnet::detail::crc32_by_table(
+            data + 4, 5, scratchnet::detail::crc32_by_table(data, 4)) == 0xCBF43926U);
   scratchnet::Rng rng(11);
   for (std::size_t size : std::vector<std::size_t>{1, 2, 3, 7, 64, 1000, 65537}) {
     Bytes bytes(size);

@@ -20,6 +20,7 @@
 namespace {
 
 namespace sn = scratchnet;
+using Catch::Matchers::Contains;
 using Catch::Matchers::StartsWith;
 using sn::Index;
 using sn::test::refusal;
@@ -189,6 +190,14 @@ TEST_CASE("weight_decay_lambda must be finite and >= 0", "[options][network]") {
   net_accepts(o);
   o.weight_decay_lambda = 1e6;
   net_accepts(o);
+  // A value is printed in a few digits: std::to_string gave -1e308 as 309
+  // digits and -1e-12 as "-0.000000".
+  o.weight_decay_lambda = -1e308;
+  CHECK(refusal([&] { o.validate(); }) ==
+        "weight_decay_lambda: must be a finite number >= 0, got -1e+308");
+  o.weight_decay_lambda = -1e-12;
+  CHECK(refusal([&] { o.validate(); }) ==
+        "weight_decay_lambda: must be a finite number >= 0, got -1e-12");
 }
 
 TEST_CASE("use_batchnorm has no invalid value", "[options][network]") {
@@ -197,6 +206,22 @@ TEST_CASE("use_batchnorm has no invalid value", "[options][network]") {
     o.use_batchnorm = on;
     net_accepts(o);
     CHECK(sn::MultiLayerNet<float>(o).params().size() == (on ? 10U : 6U));
+  }
+}
+
+TEST_CASE("hidden_sizes may not make more than 2^27 values", "[options][network]") {
+  // 784 inputs, one hidden layer of h, 10 outputs: 784h + h + 10h + 10 values.
+  sn::MultiLayerNetOptions o;
+  o.hidden_sizes = {168827};  // 134,217,475 values
+  CHECK(o.value_count() == 134217475);
+  CHECK_NOTHROW(o.validate());
+  o.hidden_sizes = {168828};  // 795 more: 134,218,270
+  CHECK_THAT(refusal([&] { o.validate(); }),
+             StartsWith("hidden_sizes: ") && Contains("134218270") && Contains("134217728"));
+  // What issue 15 saw end in std::bad_alloc, and sizes whose count overflows.
+  for (const sn::Index huge : {sn::Index{1000000000}, std::numeric_limits<sn::Index>::max()}) {
+    o.hidden_sizes = {huge, huge};
+    net_refuses(o, "hidden_sizes");
   }
 }
 

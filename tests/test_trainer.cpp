@@ -111,6 +111,35 @@ TEST_CASE("A diverging run stops with the epoch, iteration and advice", "[traine
   }
 }
 
+TEST_CASE("A loss that is not finite from the start blames the weights, not the learning rate",
+          "[trainer][errors]") {
+  // The first loss is taken before any update: only the initial weights'
+  // scale, or the weight decay term they add to the loss, can make it blow up.
+  const Dataset<float> train = trainer_data(100, 7), test = trainer_data(20, 8);
+  scratchnet::TrainerOptions options;
+  options.epochs = 1;
+  options.batch_size = 10;
+  auto huge_init = blob_net();
+  huge_init.weight_init = 1e30;  // activations of 1e61 overflow float
+  auto huge_decay = blob_net();
+  huge_decay.weight_decay_lambda = 1e308;
+  for (const auto& [net_options, advice] :
+       {std::pair{huge_init, "; try a smaller weight_init (now 1e+30)"},
+        std::pair{huge_decay, "; try a smaller weight_decay_lambda (now 1e+308)"}}) {
+    scratchnet::MultiLayerNet<float> net(net_options);
+    scratchnet::SGD<float> sgd;
+    scratchnet::Trainer<float> trainer(net, sgd, train, test, options);
+    try {
+      trainer.train();
+      FAIL("training did not diverge");
+    } catch (const scratchnet::TrainingDiverged& e) {
+      const std::string message = e.what();
+      CHECK_THAT(message, Catch::Contains("at epoch 1, iteration 1" + std::string(advice)));
+      CHECK_THAT(message, !Catch::Contains("learning rate"));
+    }
+  }
+}
+
 TEST_CASE("Trainer options are checked", "[trainer][errors]") {
   const Dataset<float> train = trainer_data(30, 9), test = trainer_data(10, 10);
   scratchnet::MultiLayerNet<float> net(blob_net());

@@ -68,6 +68,7 @@ inline void add_common_flags(CLI::App& app, CommonFlags& flags, const std::strin
     app.add_option("--data", flags.data_dir, "not used: this experiment's input is Gaussian noise");
   }
   app.add_option("--seed", flags.seed, "seed of every random number (weights, batches, input)")
+      ->check(not_negative())
       ->capture_default_str();
   app.add_option("--out", flags.out_dir, "folder for the CSV files and the figure (created)")
       ->capture_default_str();

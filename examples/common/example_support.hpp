@@ -10,9 +10,11 @@
 #include <exception>
 #include <functional>
 #include <iostream>
+#include <new>
 #include <scratchnet/core/temporary_files.hpp>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace examples {
 
@@ -50,6 +52,72 @@ inline CLI::Validator thread_count() {
       "1-" + std::to_string(most));
 }
 
+// A count that may not be negative, for seeds: CLI11 reads "-1" into an
+// unsigned integer as 2^64 - 1.
+inline CLI::Validator not_negative() {
+  return CLI::Validator(
+      [](std::string& text) {
+        return text.rfind('-', 0) == 0 ? text + " is negative" : std::string();
+      },
+      "N >= 0");
+}
+
+// At most `most`: a size beyond it asks for more than the program's figures
+// or memory can use (activation_histogram --bins 10000000 wrote 5.3 GB).
+inline CLI::Validator at_most(long long most, const std::string& why) {
+  return CLI::Validator(
+      [most, why](std::string& text) {
+        long long n = 0;
+        const char* end = text.data() + text.size();
+        const auto [stop, error] = std::from_chars(text.data(), end, n);
+        if (error == std::errc() && stop == end && n > most) {
+          return text + " is more than " + std::to_string(most) + ", " + why;
+        }
+        return std::string();
+      },
+      "<= " + std::to_string(most));
+}
+
+// Whether a list's items may repeat: sizes may, the rules or inits to
+// compare may not ("adam,adam" ran one rule twice, drawn as one curve).
+enum class Repeats { allowed, refused };
+
+// Adds a comma-separated list option whose items must each be a T: CLI11's
+// own list options drop an empty item, so that "--hidden 100,,100" trained a
+// 100,100 network.
+template <typename T>
+CLI::Option* add_list_option(CLI::App& app, const std::string& name, std::vector<T>& values,
+                             const std::string& help, Repeats repeats = Repeats::allowed) {
+  std::string shown;
+  for (const T& v : values) shown += (shown.empty() ? "" : ",") + CLI::detail::to_string(v);
+  const auto parse = [&values, name, repeats](const std::string& text) {
+    std::vector<T> parsed;
+    std::vector<std::string> items;
+    for (std::size_t begin = 0;;) {
+      const std::size_t comma = text.find(',', begin);
+      const std::string item = text.substr(begin, comma - begin);
+      T value{};
+      if (item.empty()) throw CLI::ValidationError(name, "'" + text + "' has an empty item");
+      if (!CLI::detail::lexical_cast(item, value)) {
+        throw CLI::ValidationError(
+            name, "'" + item + "' in '" + text + "' is not a " + CLI::detail::type_name<T>());
+      }
+      if (repeats == Repeats::refused &&
+          std::find(items.begin(), items.end(), item) != items.end()) {
+        throw CLI::ValidationError(name, "'" + item + "' appears twice in '" + text + "'");
+      }
+      items.push_back(item);
+      parsed.push_back(value);
+      if (comma == std::string::npos) break;
+      begin = comma + 1;
+    }
+    values = std::move(parsed);
+  };
+  return app.add_option_function<std::string>(name, parse, help)
+      ->default_str(shown)
+      ->type_name("LIST");
+}
+
 // Ends the program as the signal would, after removing the temporary files of
 // the saves in progress (core/temporary_files.hpp).
 extern "C" inline void remove_temporary_files_and_end(int signal) {
@@ -75,6 +143,11 @@ inline int run(CLI::App& app, int argc, char** argv, const std::function<int()>&
   }
   try {
     return body();
+  } catch (const std::bad_alloc&) {
+    std::cerr << app.get_name()
+              << ": error: out of memory: a size given on the command line needs more memory "
+                 "than this machine has\n";
+    return kUsageOrDataError;
   } catch (const std::exception& e) {
     std::cerr << app.get_name() << ": error: " << e.what() << "\n";
     return kUsageOrDataError;

@@ -18,9 +18,12 @@
 
 #include <spawn.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <iostream>
+#include <memory>
 #include <scratchnet/core/atomic_file.hpp>
 #include <stdexcept>
 #include <string>
@@ -48,20 +51,49 @@ inline std::string gnuplot_file_name(const std::string& path) {
 
 // Runs `gnuplot -e settings script`: -1 when gnuplot is not installed, else
 // its exit status (128 and more when it was killed or could not be waited for).
-inline int run_gnuplot(const std::string& settings, const std::string& script) {
+// What gnuplot writes on stderr goes to `said`, not to the terminal: its
+// messages take several lines, and a program's error is one.
+inline int run_gnuplot(const std::string& settings, const std::string& script, std::string& said) {
   std::vector<std::string> args{"gnuplot", "-e", settings, script};
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
+  const std::unique_ptr<std::FILE, int (*)(std::FILE*)> errors(std::tmpfile(), std::fclose);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  if (errors) posix_spawn_file_actions_adddup2(&actions, fileno(errors.get()), STDERR_FILENO);
   pid_t pid = 0;
-  const int spawned = posix_spawnp(&pid, "gnuplot", nullptr, nullptr, argv.data(), environ);
+  const int spawned = posix_spawnp(&pid, "gnuplot", &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
   if (spawned == ENOENT) return -1;
   if (spawned != 0) return 127;
   int status = 0;
   while (waitpid(pid, &status, 0) < 0) {
     if (errno != EINTR) return 128;
   }
+  if (errors) {
+    std::rewind(errors.get());
+    char buffer[4096];
+    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, errors.get())) > 0;) {
+      said.append(buffer, n);
+    }
+  }
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+// The last line of gnuplot's messages that says something: where a script
+// fails, gnuplot prints the line of code, a caret under it, and then why.
+inline std::string last_message_line(const std::string& said) {
+  std::string last;
+  std::size_t begin = 0;
+  while (begin < said.size()) {
+    std::size_t end = said.find('\n', begin);
+    if (end == std::string::npos) end = said.size();
+    const std::string line = said.substr(begin, end - begin);
+    if (line.find_first_not_of(" \t^") != std::string::npos) last = line;
+    begin = end + 1;
+  }
+  return last;
 }
 
 // Draws figure (a PNG) from data (a CSV) with examples/plots/<script>, which
@@ -75,15 +107,17 @@ inline bool plot(const std::string& script, const std::string& data, const std::
   std::string settings = "csv=" + gnuplot_quoted(gnuplot_file_name(data)) +
                          "; out=" + gnuplot_quoted(gnuplot_file_name(file.temp_path()));
   for (const auto& [name, value] : labels) settings += "; " + name + "=" + gnuplot_quoted(value);
-  const int status = run_gnuplot(settings, std::string(SCRATCHNET_PLOTS_DIR) + "/" + script);
+  std::string said;
+  const int status = run_gnuplot(settings, std::string(SCRATCHNET_PLOTS_DIR) + "/" + script, said);
   if (status == -1) {
     std::cerr << "note: gnuplot is not installed, so no figure was drawn (scripts/setup-deps.sh "
                  "installs it)\n";
     return false;
   }
   if (status != 0) {
+    const std::string why = last_message_line(said);
     throw std::runtime_error(figure + ": gnuplot failed on " + script + " (exit status " +
-                             std::to_string(status) + ")");
+                             std::to_string(status) + (why.empty() ? "" : ": " + why) + ")");
   }
   file.commit();
   return true;

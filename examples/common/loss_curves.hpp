@@ -47,10 +47,10 @@ inline void add_curve_flags(CLI::App& app, CurveSettings& s) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   app.add_option("--train-size", s.train_size, "use the first N training images (0 = all)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(examples::not_negative())
       ->capture_default_str();
   app.add_option("--test-size", s.test_size, "use the first N test images (0 = all)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(examples::not_negative())
       ->capture_default_str();
   app.add_flag("--double", s.double_precision,
                "train in double precision, as the book's numpy (about 2x slower)");

@@ -5,6 +5,7 @@
 #   cmake -DTRAIN=... -DPREDICT=... -DDATA=... -DWORK=... [-DEMULATOR=...] -P mnist_programs.cmake
 # EMULATOR: a cross build's emulator and its arguments, comma separated; the
 # programs run through it.
+cmake_minimum_required(VERSION 3.25)
 string(REPLACE "," ";" EMULATOR "${EMULATOR}")
 set(TRAIN ${EMULATOR} ${TRAIN})
 set(PREDICT ${EMULATOR} ${PREDICT})
@@ -41,7 +42,8 @@ function(last_line text out_var)
   set(${out_var} "${line}" PARENT_SCOPE)
 endfunction()
 
-set(tiny --data ${DATA} --limit-train 300 --limit-test 200 --hidden 32,32)
+set(tiny_data --data ${DATA} --limit-train 300 --limit-test 200)
+set(tiny ${tiny_data} --hidden 32,32)
 run_program(trained 0 ${TRAIN} ${tiny} --epochs 2 --batch 50 --save ${WORK}/model.bin
             --history ${WORK}/history.csv)
 last_line("${trained}" train_line)
@@ -80,6 +82,42 @@ file(SHA256 ${WORK}/resumed.bin resumed_hash)
 if(at EQUAL -1 OR NOT straight_hash STREQUAL resumed_hash)
   message(FATAL_ERROR "a resumed run saved other bytes than a straight one:\n${resumed}")
 endif()
+
+# A resumed run is the run that wrote the checkpoint: each flag that shapes
+# it, changed, is one line naming the flag and both values, before any
+# training (issue 15: --activation tanh on a relu checkpoint trained on as
+# tanh). A fresh run onto an existing checkpoint is refused, not overwritten.
+foreach(case
+    "--activation was relu in ${WORK}/run.ckpt and is tanh now|--activation;tanh"
+    "--init was he in ${WORK}/run.ckpt and is xavier now|--init;xavier"
+    "--dropout was 0.1 in ${WORK}/run.ckpt and is 0.2 now|--dropout;0.2"
+    "--weight-decay was 0 in ${WORK}/run.ckpt and is 0.01 now|--weight-decay;0.01"
+    "--seed was 0 in ${WORK}/run.ckpt and is 7 now|--seed;7"
+    "--optimizer was Adam in ${WORK}/run.ckpt and is SGD now|--optimizer;sgd"
+    "--lr was 0.001 in ${WORK}/run.ckpt and is 0.002 now|--lr;0.002"
+    "--batch was 100 in ${WORK}/run.ckpt and is 50 now|--batch;50"
+    "--data or --limit-train was 300 samples|--limit-train;250"
+    "--data or --limit-test was 200 samples|--limit-test;150")
+  string(REPLACE "|" ";" parts "${case}")
+  list(POP_FRONT parts expected)
+  # The flags of ${small}, but the one changed (CLI11 takes a flag once).
+  set(flags --data ${DATA} --hidden 32,32 --batchnorm)
+  foreach(flag_and_value --limit-train:300 --limit-test:200 --dropout:0.1)
+    string(REPLACE ":" ";" flag_and_value ${flag_and_value})
+    list(GET flag_and_value 0 flag)
+    if(NOT flag IN_LIST parts)
+      list(APPEND flags ${flag_and_value})
+    endif()
+  endforeach()
+  expect_one_line_error("${expected}" ${TRAIN} ${flags} --epochs 4 --checkpoint ${WORK}/run.ckpt
+                        --resume ${parts})
+  string(FIND "${ignored}" "epoch " trained)
+  if(NOT trained EQUAL -1)
+    message(FATAL_ERROR "'${expected}' was found only after training:\n${ignored}")
+  endif()
+endforeach()
+expect_one_line_error("--checkpoint: ${WORK}/run.ckpt exists; add --resume" ${TRAIN} ${small}
+                      --epochs 1 --checkpoint ${WORK}/run.ckpt)
 
 # Ctrl-C, SIGTERM and SIGHUP: the current batch finishes, the checkpoint is
 # written, the exit code is 128 + the signal's number, the message says how to
@@ -143,6 +181,40 @@ foreach(plot [[|touch INJECTED #x\"; system 'touch INJECTED' #.png]]
   endif()
 endforeach()
 
+# Inputs that are not regular files are refused at once, by their type: a
+# FIFO used to block forever, a device to be read for gigabytes. And
+# mnist_predict needs only the test files.
+file(MAKE_DIRECTORY ${WORK}/fifo_labels ${WORK}/test_only)
+file(GLOB real_files ${DATA}/*-ubyte*)
+file(COPY ${real_files} DESTINATION ${WORK}/fifo_labels)
+file(REMOVE ${WORK}/fifo_labels/train-labels-idx1-ubyte.gz)
+execute_process(COMMAND mkfifo ${WORK}/fifo_labels/train-labels-idx1-ubyte)
+file(GLOB test_files ${DATA}/t10k-*)
+file(COPY ${test_files} DESTINATION ${WORK}/test_only)
+run_program(predicted 0 ${PREDICT} --model ${WORK}/model.bin --data ${WORK}/test_only
+            --limit-test 200)
+last_line("${predicted}" predict_line)
+if(NOT predict_line STREQUAL train_line)
+  message(FATAL_ERROR "mnist_predict on the test files alone says '${predict_line}'")
+endif()
+set(not_regular "it is a named pipe (FIFO), not a regular file")
+foreach(case
+    "fifo: cannot open: ${not_regular}|${PREDICT};--model;${hostile}/fifo;--data;${DATA}"
+    "train-labels-idx1-ubyte: cannot open file (${not_regular})|${TRAIN};--data;${WORK}/fifo_labels;--limit-train;300"
+    "fifo: cannot save: it is a named pipe (FIFO)|${TRAIN};${tiny};--checkpoint;${hostile}/fifo;--resume")
+  string(REPLACE "|" ";" parts "${case}")
+  expect_one_line_error(${parts})
+endforeach()
+if(made_device EQUAL 0)
+  expect_one_line_error("nul: cannot open: it is a character device, not a regular file"
+                        ${PREDICT} --model ${hostile}/nul --data ${DATA})
+endif()
+
+# A data folder whose training images are a loop of symlinks: its reason,
+# not "missing".
+file(MAKE_DIRECTORY ${WORK}/link_loop)
+file(CREATE_LINK train-images-idx3-ubyte ${WORK}/link_loop/train-images-idx3-ubyte SYMBOLIC)
+
 # Bad input: one line on stderr naming the problem, exit code 2.
 file(WRITE ${WORK}/broken.bin "not a model")
 execute_process(COMMAND head -c 300 ${WORK}/model.bin OUTPUT_FILE ${WORK}/cut.bin)
@@ -173,7 +245,12 @@ foreach(case
     "fifo: cannot save: it is a named pipe (FIFO)|${TRAIN};${tiny};--epochs;1;--checkpoint;${hostile}/fifo"
     "--threads: 0 is not from 1 to|${TRAIN};${tiny};--epochs;1;--threads;0"
     "--threads: -1 is not from 1 to|${TRAIN};${tiny};--epochs;1;--threads;-1"
-    "--threads: 100000 is not from 1 to|${TRAIN};${tiny};--epochs;1;--threads;100000")
+    "--threads: 100000 is not from 1 to|${TRAIN};${tiny};--epochs;1;--threads;100000"
+    "--hidden: '100,,100' has an empty item|${TRAIN};${tiny_data};--epochs;1;--hidden;100,,100"
+    "--seed: -1 is negative|${TRAIN};${tiny};--epochs;1;--seed;-1"
+    "lr: must be a finite positive number, got 0|${TRAIN};${tiny};--epochs;1;--lr;0"
+    "hidden_sizes: the network would hold|${TRAIN};${tiny_data};--epochs;1;--hidden;1000000000"
+    "train-images-idx3-ubyte: cannot open file (Too many levels of symbolic links)|${TRAIN};--data;${WORK}/link_loop")
   string(REPLACE "|" ";" parts "${case}")
   expect_one_line_error(${parts})
 endforeach()

@@ -33,12 +33,17 @@ inline void make_socket(const std::string& path) {
   REQUIRE(bound == 0);
 }
 
-// A node with the null device's numbers, as `mknod nul c 1 3` makes it. Only
-// root may make one: false (and a warning) otherwise.
-inline bool make_null_device(const std::string& path) {
-  if (::mknod(path.c_str(), S_IFCHR | 0666, makedev(1, 3)) == 0) return true;
+// A node with the numbers of a memory device, as `mknod nul c 1 3` makes the
+// null device (minor 3) and `mknod zero c 1 5` the zero device. Only root may
+// make one: false (and a warning) otherwise.
+inline bool make_memory_device(const std::string& path, unsigned minor) {
+  if (::mknod(path.c_str(), S_IFCHR | 0666, makedev(1, minor)) == 0) return true;
   WARN("not root: no device node at " << path);
   return false;
+}
+
+inline bool make_null_device(const std::string& path) {
+  return make_memory_device(path, 3);
 }
 
 }  // namespace scratchnet::test

@@ -32,35 +32,10 @@
 #include <system_error>
 #include <utility>
 
+#include "scratchnet/core/regular_file.hpp"
 #include "scratchnet/core/temporary_files.hpp"
 
 namespace scratchnet {
-
-namespace detail {
-
-// "named pipe (FIFO)", "directory": what a file of that type is called in
-// messages; empty for a regular file.
-inline std::string kind_of_file(std::filesystem::file_type type) {
-  using std::filesystem::file_type;
-  switch (type) {
-    case file_type::regular:
-      return "";
-    case file_type::directory:
-      return "directory";
-    case file_type::fifo:
-      return "named pipe (FIFO)";
-    case file_type::socket:
-      return "socket";
-    case file_type::character:
-      return "character device";
-    case file_type::block:
-      return "block device";
-    default:
-      return "file of unknown type";
-  }
-}
-
-}  // namespace detail
 
 // One save in progress: the constructor checks the target and creates the
 // temporary file, write() fills it (or a program writes to temp_path()),

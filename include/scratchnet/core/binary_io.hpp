@@ -15,11 +15,9 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <limits>
 #include <stdexcept>
 #include <string>
-#include <system_error>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -30,6 +28,7 @@
 
 #include "scratchnet/core/errors.hpp"
 #include "scratchnet/core/matrix.hpp"
+#include "scratchnet/core/regular_file.hpp"
 
 namespace scratchnet {
 
@@ -39,7 +38,8 @@ namespace detail {
 
 // CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), the one zlib, gzip and
 // PNG use, one table lookup per byte.
-inline std::uint32_t crc32_by_table(const unsigned char* data, std::size_t size) {
+inline std::uint32_t crc32_by_table(const unsigned char* data, std::size_t size,
+                                    std::uint32_t previous = 0) {
   static const std::array<std::uint32_t, 256> table = [] {
     std::array<std::uint32_t, 256> t{};
     for (std::uint32_t n = 0; n < 256; ++n) {
@@ -49,7 +49,7 @@ inline std::uint32_t crc32_by_table(const unsigned char* data, std::size_t size)
     }
     return t;
   }();
-  std::uint32_t crc = 0xFFFFFFFFU;
+  std::uint32_t crc = previous ^ 0xFFFFFFFFU;
   for (std::size_t i = 0; i < size; ++i) crc = table[(crc ^ data[i]) & 0xFFU] ^ (crc >> 8);
   return crc ^ 0xFFFFFFFFU;
 }
@@ -69,11 +69,13 @@ using FloatBits = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_
 
 }  // namespace detail
 
-// The CRC-32 of data[0, size): zlib's crc32() when the library is built with
+// The CRC-32 of data[0, size), or of the bytes before them (whose CRC-32 is
+// previous) followed by them: zlib's crc32() when the library is built with
 // zlib, the table above otherwise (the two give the same value).
-inline std::uint32_t crc32(const unsigned char* data, std::size_t size) {
+inline std::uint32_t crc32(const unsigned char* data, std::size_t size,
+                           std::uint32_t previous = 0) {
 #ifdef SCRATCHNET_HAS_ZLIB
-  uLong crc = ::crc32(0L, Z_NULL, 0);
+  uLong crc = previous;
   constexpr std::size_t kChunk = std::size_t{1} << 30;  // zlib takes a uInt length
   do {
     const std::size_t n = std::min(size, kChunk);
@@ -83,7 +85,7 @@ inline std::uint32_t crc32(const unsigned char* data, std::size_t size) {
   } while (size > 0);
   return static_cast<std::uint32_t>(crc);
 #else
-  return detail::crc32_by_table(data, size);
+  return detail::crc32_by_table(data, size, previous);
 #endif
 }
 
@@ -284,6 +286,16 @@ struct FileEnvelope {
   std::string kind;  // "model", "checkpoint": names the file in messages
 };
 
+// Throws "<path>: not a scratchnet model file ..." unless bytes (at least
+// the magic's size) start with the envelope's magic.
+inline void check_magic(const Bytes& bytes, const std::string& path, const FileEnvelope& envelope) {
+  if (!std::equal(envelope.magic.begin(), envelope.magic.end(), bytes.begin())) {
+    detail::fail_file(path, "not a scratchnet " + envelope.kind +
+                                " file (it does not start with \"" +
+                                std::string(envelope.magic.begin(), envelope.magic.end()) + "\")");
+  }
+}
+
 // Checks the magic, then the version, then the checksum, in that order, and
 // returns a reader over the body (after the version, before the CRC).
 inline BinaryReader open_envelope(const Bytes& bytes, const std::string& path,
@@ -293,10 +305,7 @@ inline BinaryReader open_envelope(const Bytes& bytes, const std::string& path,
     refuse("too short to be a " + envelope.kind + " file (" + std::to_string(bytes.size()) +
            " bytes; a " + envelope.kind + " file has at least " + std::to_string(min_size) + ")");
   }
-  if (!std::equal(envelope.magic.begin(), envelope.magic.end(), bytes.begin())) {
-    refuse("not a scratchnet " + envelope.kind + " file (it does not start with \"" +
-           std::string(envelope.magic.begin(), envelope.magic.end()) + "\")");
-  }
+  check_magic(bytes, path, envelope);
   BinaryReader in(bytes.data(), bytes.size() - 4, path);
   in.raw(envelope.magic.size(), "magic");
   const std::uint32_t version = in.u32("format version");
@@ -321,36 +330,35 @@ inline void begin_envelope(BinaryWriter& out, const FileEnvelope& envelope) {
   out.u32(envelope.version);
 }
 
-// The whole file. Throws ModelFormatError "<path>: cannot open: <reason>",
-// or "<path>: too large ..." (before reading anything) when it holds more
-// than max_size bytes; kind names the expected file in that message.
+// The whole file, which must be a regular file (a FIFO or device node is
+// refused by its type, core/regular_file.hpp). Throws ModelFormatError
+// "<path>: cannot open: <reason>", or "<path>: too large ..." (before reading
+// anything) when it holds more than max_size bytes; kind names the expected
+// file in that message. With an envelope, the first bytes must be its magic,
+// checked before the rest is read: a wrong file of gigabytes is refused at
+// once.
 inline Bytes read_whole_file(const std::string& path, std::uint64_t max_size,
-                             const std::string& kind = "file") {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    detail::fail_file(path, "cannot open: " + std::string(std::strerror(EISDIR)));
-  }
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) detail::fail_file(path, "cannot open: " + std::string(std::strerror(errno)));
-  struct Closer {
-    std::FILE* f;
-    ~Closer() { std::fclose(f); }
-  } closer{file};
-
-  const std::uintmax_t declared = std::filesystem::file_size(path, ec);
-  if (!ec && declared > max_size) detail::fail_too_large(path, kind, declared, max_size);
+                             const std::string& kind = "file",
+                             const FileEnvelope* envelope = nullptr) {
+  std::string why;
+  const detail::RegularFile opened = detail::open_regular_file(path, why);
+  if (!opened.file) detail::fail_file(path, "cannot open: " + why);
+  if (opened.size > max_size) detail::fail_too_large(path, kind, opened.size, max_size);
 
   Bytes bytes;
-  if (!ec) bytes.reserve(static_cast<std::size_t>(declared));
-  // Read to the end rather than trust the size: the file may be a pipe, or change.
+  bytes.reserve(static_cast<std::size_t>(opened.size));
+  // Read to the end rather than trust the size: the file may change.
   std::array<unsigned char, std::size_t{1} << 16> chunk;
+  std::size_t want = envelope ? envelope->magic.size() : chunk.size();
   for (;;) {
-    const std::size_t n = std::fread(chunk.data(), 1, chunk.size(), file);
+    const std::size_t n = std::fread(chunk.data(), 1, want, opened.file.get());
     if (bytes.size() + n > max_size) detail::fail_too_large(path, kind, bytes.size() + n, max_size);
     bytes.insert(bytes.end(), chunk.data(), chunk.data() + n);
-    if (n < chunk.size()) break;
+    if (envelope && bytes.size() == envelope->magic.size()) check_magic(bytes, path, *envelope);
+    if (n < want) break;
+    want = chunk.size();
   }
-  if (std::ferror(file)) {
+  if (std::ferror(opened.file.get())) {
     detail::fail_file(path, "cannot read: " + std::string(std::strerror(errno)));
   }
   return bytes;

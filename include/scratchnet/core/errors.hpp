@@ -2,6 +2,7 @@
 // std::invalid_argument; the types here are for what comes from outside.
 #pragma once
 
+#include <sstream>
 #include <stdexcept>
 #include <string>
 
@@ -26,6 +27,16 @@ class TrainingDiverged : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+namespace detail {
+// A number in an option's message, in 6 significant digits: 1e+308, not the
+// 309 digits of std::to_string.
+inline std::string option_value(double x) {
+  std::ostringstream out;
+  out << x;
+  return out.str();
+}
+}  // namespace detail
 
 // Throws std::invalid_argument("<what>: <why>") unless ok. The strings are
 // built before the call, so code that runs once per batch tests its condition

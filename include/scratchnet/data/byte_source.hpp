@@ -12,11 +12,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <memory>
-#include <optional>
 #include <string>
-#include <system_error>
 #include <utility>
 
 #ifdef SCRATCHNET_HAS_ZLIB
@@ -24,19 +21,18 @@
 #endif
 
 #include "scratchnet/core/errors.hpp"
+#include "scratchnet/core/regular_file.hpp"
 
 namespace scratchnet::detail {
 
 class ByteSource {
  public:
   explicit ByteSource(std::string path) : path_(std::move(path)) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path_, ec)) fail("cannot open file: it is a directory");
-    file_.reset(std::fopen(path_.c_str(), "rb"));
-    if (!file_) fail("cannot open file (" + std::string(std::strerror(errno)) + ")");
-    const auto size = std::filesystem::file_size(path_, ec);
-    if (ec) fail("cannot open file: cannot determine its size (" + ec.message() + ")");
-    file_size_ = size;
+    std::string why;
+    RegularFile opened = open_regular_file(path_, why);
+    if (!opened.file) fail("cannot open file (" + why + ")");
+    file_ = std::move(opened.file);
+    file_size_ = opened.size;
 
     unsigned char magic[2] = {0, 0};
     gzip_ = std::fread(magic, 1, 2, file_.get()) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
@@ -62,13 +58,6 @@ class ByteSource {
     return file_size_;
   }
 
-  // The uncompressed size modulo 2^32 that a gzip file records in its last
-  // four bytes. Only a hint: it is the last member's size, and a damaged file
-  // can say anything. Empty for raw files and files too short to have one.
-  std::optional<std::uint32_t> gzip_trailer_size() const {
-    return trailer_size_;
-  }
-
   // True once a gzip stream has run out of compressed input before its
   // end-of-stream marker, i.e. the compressed file is cut short.
   bool truncated() const {
@@ -86,10 +75,6 @@ class ByteSource {
   }
 
  private:
-  struct FileCloser {
-    void operator()(std::FILE* f) const { std::fclose(f); }
-  };
-
   std::size_t read_raw(std::uint8_t* dst, std::size_t n) {
     const std::size_t got = std::fread(dst, 1, n, file_.get());
     if (got < n && std::ferror(file_.get()))
@@ -99,15 +84,6 @@ class ByteSource {
 
 #ifdef SCRATCHNET_HAS_ZLIB
   void open_gzip() {
-    // 18 bytes is the smallest gzip file (10 header + 8 trailer bytes).
-    if (file_size_ >= 18 && std::fseek(file_.get(), -4, SEEK_END) == 0) {
-      unsigned char t[4];
-      if (std::fread(t, 1, 4, file_.get()) == 4) {
-        trailer_size_ = static_cast<std::uint32_t>(t[0] | (t[1] << 8) | (t[2] << 16)) |
-                        (static_cast<std::uint32_t>(t[3]) << 24);
-      }
-      std::rewind(file_.get());
-    }
     stream_ = z_stream{};
     if (inflateInit2(&stream_, 16 + MAX_WBITS) != Z_OK) fail("cannot start zlib's decompressor");
     inflating_ = true;
@@ -172,11 +148,10 @@ class ByteSource {
 #endif
 
   std::string path_;
-  std::unique_ptr<std::FILE, FileCloser> file_;
+  FilePtr file_;
   std::uint64_t file_size_ = 0;
   bool gzip_ = false;
   bool truncated_ = false;
-  std::optional<std::uint32_t> trailer_size_;
 };
 
 }  // namespace scratchnet::detail

@@ -92,12 +92,12 @@ template <typename T>
 ValidationSplit<T> split_validation(const Dataset<T>& data, double ratio, std::uint64_t seed) {
   detail::require_paired(data, "split_validation");
   require(ratio > 0.0 && ratio < 1.0, "split_validation",
-          "ratio must be in (0, 1), got " + std::to_string(ratio));
+          "ratio must be in (0, 1), got " + detail::option_value(ratio));
   const Index n = data.size();
   // int() in Python truncates toward zero, as the cast does for positives.
   const auto validation_num = static_cast<Index>(static_cast<double>(n) * ratio);
   require(validation_num > 0 && validation_num < n, "split_validation",
-          "ratio " + std::to_string(ratio) + " of " + std::to_string(n) + " samples leaves " +
+          "ratio " + detail::option_value(ratio) + " of " + std::to_string(n) + " samples leaves " +
               std::to_string(validation_num) + " for validation and " +
               std::to_string(n - validation_num) + " for training; both must be non-empty");
   Rng rng(seed);

@@ -85,10 +85,6 @@ struct IdxByteStore {
     bytes.reserve(likely_bytes);
   }
   void append(const std::uint8_t* p, std::size_t n) { bytes.insert(bytes.end(), p, p + n); }
-  void keep_first(std::size_t n) {
-    bytes.resize(n);
-    bytes.shrink_to_fit();
-  }
 };
 
 // Moves up to n bytes from src to store in pieces of 64 KB; returns how many.
@@ -110,8 +106,7 @@ std::size_t copy_to(ByteSource& src, Store& store, std::size_t n) {
 // records' bytes to store in order: store.begin(header, n) gives the header's
 // dimensions and how many bytes are likely to come (never more than the data
 // proves possible, so a store may allocate that much), store.append(p, n) gives
-// them, piece by piece, and store.keep_first(n) takes back a tail read only
-// to check the file.
+// them, piece by piece.
 template <typename Store>
 IdxRecords read_idx_records(const std::string& path, std::uint32_t magic, Index max_count,
                             Store& store) {
@@ -179,40 +174,33 @@ IdxRecords read_idx_records(const std::string& path, std::uint32_t magic, Index 
     return out;
   }
 
-  // A gzip stream's length is known only at its end. When just a prefix is
-  // wanted and the size in the gzip trailer agrees with the header, read the
-  // prefix and stop: the tail is then not decompressed, so neither its
-  // contents nor its CRC are checked. Otherwise (or on disagreement, which
-  // may also mean several concatenated gzip members) read it all.
-  const auto trailer = src.gzip_trailer_size();
-  const bool prefix_only = wanted < count && trailer &&
-                           *trailer == static_cast<std::uint32_t>(total_bytes & 0xffffffffu);
-  const std::uint64_t to_read = (prefix_only ? wanted : count) * record_bytes;
-
+  // A gzip stream's length is known only at its end, and zlib checks its
+  // CRC-32 and length only there: the records not wanted are decompressed
+  // too and dropped, so that a prefix is never taken from a damaged file.
+  //
   // Grow with the data that has arrived, never by the header's word alone.
   // The first reservation is capped at 8x the compressed size (MNIST's
   // images compress 2-5x), which a 1 KB file cannot turn into a terabyte;
   // for real files it is the whole size at once, so nothing is copied on the
   // way. Past it the buffer doubles with the data.
-  store.begin(out, static_cast<std::size_t>(std::min(to_read, 8 * src.file_size())));
-  const std::size_t filled = copy_to(src, store, static_cast<std::size_t>(to_read));
-  if (filled < to_read) {
+  const std::uint64_t wanted_bytes = wanted * record_bytes;
+  store.begin(out, static_cast<std::size_t>(std::min(wanted_bytes, 8 * src.file_size())));
+  std::uint64_t arrived = copy_to(src, store, static_cast<std::size_t>(wanted_bytes));
+  std::uint8_t scratch[1 << 14];
+  if (arrived == wanted_bytes) {
+    for (std::size_t got; (got = src.read(scratch, sizeof scratch)) > 0;) arrived += got;
+  }
+  if (arrived < data_bytes) {
     src.fail("truncated: " + promise + ", but the data ends after " +
-             std::to_string(header_bytes + filled) + " bytes" +
+             std::to_string(header_bytes + arrived) + " bytes" +
              (src.truncated() ? " (the compressed file is cut short)" : ""));
   }
-  if (!prefix_only) {
-    std::uint64_t extra = 0;
-    std::uint8_t scratch[4096];
-    for (std::size_t got; (got = src.read(scratch, sizeof scratch)) > 0;) extra += got;
-    if (extra > 0) {
-      src.fail("trailing bytes: " + promise + ", but the decompressed data has " +
-               std::to_string(extra) + " bytes more");
-    }
-    if (src.truncated()) {
-      src.fail("truncated: the gzip stream is cut short before its end marker and checksum");
-    }
-    if (wanted < count) store.keep_first(static_cast<std::size_t>(wanted * record_bytes));
+  if (arrived > data_bytes) {
+    src.fail("trailing bytes: " + promise + ", but the decompressed data has " +
+             std::to_string(arrived - data_bytes) + " bytes more");
+  }
+  if (src.truncated()) {
+    src.fail("truncated: the gzip stream is cut short before its end marker and checksum");
   }
   return out;
 }
@@ -220,9 +208,9 @@ IdxRecords read_idx_records(const std::string& path, std::uint32_t magic, Index 
 }  // namespace detail
 
 // Reads an IDX image file (magic 2051), raw or gzipped. With max_count > 0,
-// only the first max_count images are returned; the file's length is still
-// checked against its header, except for the tail of a gzip file (see
-// read_idx_records). Every fault throws DataError "<path>: <what is wrong>".
+// only the first max_count images are returned; the whole file is still
+// checked: its length against its header, and a gzip file's CRC-32. Every fault throws DataError
+// "<path>: <what is wrong>".
 inline IdxImages read_idx_images(const std::string& path, Index max_count = 0) {
   detail::IdxByteStore store;
   const detail::IdxRecords r =

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <system_error>
 
 #include "scratchnet/core/errors.hpp"
 #include "scratchnet/core/matrix.hpp"
@@ -38,12 +39,22 @@ constexpr int kMnistClasses = 10;
 
 // dir/name if it exists, else dir/name.gz. Raw wins when both exist: it reads
 // faster, and its length can be checked without decompressing.
-inline std::string find_mnist_file(const std::filesystem::path& dir, const std::string& name) {
+// A name that cannot be looked up for another reason than being absent (a
+// loop of symlinks, a folder it may not search) is that reason, not "missing".
+inline bool mnist_file_exists(const std::filesystem::path& path) {
   std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory) {
+    throw DataError(path.string() + ": cannot open file (" + ec.message() + ")");
+  }
+  return std::filesystem::exists(status);
+}
+
+inline std::string find_mnist_file(const std::filesystem::path& dir, const std::string& name) {
   const std::filesystem::path raw = dir / name;
-  if (std::filesystem::exists(raw, ec)) return raw.string();
+  if (mnist_file_exists(raw)) return raw.string();
   const std::filesystem::path gz = dir / (name + ".gz");
-  if (std::filesystem::exists(gz, ec)) return gz.string();
+  if (mnist_file_exists(gz)) return gz.string();
   throw DataError(dir.string() + ": missing " + name + " (looked for " + raw.string() + " and " +
                   gz.string() + ")");
 }
@@ -73,7 +84,6 @@ class ScaledPixelStore {
     for (std::size_t i = 0; i < n; ++i) dst[i] = scale_[p[i]];
     filled_ += static_cast<Index>(n);
   }
-  void keep_first(std::size_t bytes) { filled_ = static_cast<Index>(bytes); }
   // Drops rows reserved but never filled (a gzip file's size is a guess).
   void finish() {
     if (filled_ / width_ != x_.rows()) x_.conservativeResize(filled_ / width_, width_);
@@ -112,16 +122,7 @@ Dataset<T> load_mnist_part(const std::string& images_path, const std::string& la
   return out;
 }
 
-}  // namespace detail
-
-// Reads train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte
-// and t10k-labels-idx1-ubyte from dir, each raw or with .gz appended. Labels
-// must be in 0..9. With max_train / max_test only the first samples are kept,
-// and of a gzip file only they are decompressed (see read_idx_images).
-template <typename T = float>
-MnistData<T> load_mnist(const std::string& dir, const MnistOptions& options = {}) {
-  require(options.max_train >= 0, "max_train", "must be >= 0 (0 keeps every sample)");
-  require(options.max_test >= 0, "max_test", "must be >= 0 (0 keeps every sample)");
+inline std::filesystem::path mnist_folder(const std::string& dir) {
   const std::filesystem::path folder(dir);
   std::error_code ec;
   if (!std::filesystem::exists(folder, ec)) {
@@ -130,6 +131,20 @@ MnistData<T> load_mnist(const std::string& dir, const MnistOptions& options = {}
   if (!std::filesystem::is_directory(folder, ec)) {
     throw DataError(dir + ": is not a folder (load_mnist wants the folder holding the 4 files)");
   }
+  return folder;
+}
+
+}  // namespace detail
+
+// Reads train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte
+// and t10k-labels-idx1-ubyte from dir, each raw or with .gz appended. Labels
+// must be in 0..9. With max_train / max_test only the first samples are kept;
+// every file is still read to its end and checked (see read_idx_images).
+template <typename T = float>
+MnistData<T> load_mnist(const std::string& dir, const MnistOptions& options = {}) {
+  require(options.max_train >= 0, "max_train", "must be >= 0 (0 keeps every sample)");
+  require(options.max_test >= 0, "max_test", "must be >= 0 (0 keeps every sample)");
+  const std::filesystem::path folder = detail::mnist_folder(dir);
 
   MnistData<T> out;
   out.train_images_path = detail::find_mnist_file(folder, "train-images-idx3-ubyte");
@@ -150,6 +165,18 @@ MnistData<T> load_mnist(const std::string& dir, const MnistOptions& options = {}
                     std::to_string(train_images.cols));
   }
   return out;
+}
+
+// Only the test half (t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte), for a
+// program that evaluates a trained model: the training files need not exist.
+template <typename T = float>
+Dataset<T> load_mnist_test(const std::string& dir, Index max_test = 0) {
+  require(max_test >= 0, "max_test", "must be >= 0 (0 keeps every sample)");
+  const std::filesystem::path folder = detail::mnist_folder(dir);
+  IdxImages images;
+  return detail::load_mnist_part<T>(detail::find_mnist_file(folder, "t10k-images-idx3-ubyte"),
+                                    detail::find_mnist_file(folder, "t10k-labels-idx1-ubyte"),
+                                    max_test, images);
 }
 
 }  // namespace scratchnet

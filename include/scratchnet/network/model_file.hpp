@@ -141,21 +141,7 @@ inline MultiLayerNetOptions read_options(BinaryReader& in) {
 // building that architecture never allocates more than the file justifies.
 inline void check_architecture_fits(const MultiLayerNetOptions& o, std::size_t scalar_size,
                                     const BinaryReader& in) {
-  constexpr std::uint64_t kMax = UINT64_MAX;
-  const auto add = [](std::uint64_t a, std::uint64_t b) { return a > kMax - b ? kMax : a + b; };
-  const auto mul = [](std::uint64_t a, std::uint64_t b) {
-    return b != 0 && a > kMax / b ? kMax : a * b;
-  };
-  std::uint64_t values = 0;
-  auto inputs = static_cast<std::uint64_t>(o.input_size);
-  for (Index width : o.hidden_sizes) {
-    const auto w = static_cast<std::uint64_t>(width);
-    values = add(values, add(mul(inputs, w), w));          // W, b
-    if (o.use_batchnorm) values = add(values, mul(4, w));  // gamma, beta, running mean, var
-    inputs = w;
-  }
-  const auto outputs = static_cast<std::uint64_t>(o.output_size);
-  values = add(values, add(mul(inputs, outputs), outputs));
+  const std::uint64_t values = o.value_count();
   if (values > in.remaining() / scalar_size) {
     in.fail("truncated: the architecture in its options has " + std::to_string(values) +
             " parameter and buffer values of " + std::to_string(scalar_size) + " bytes, but only " +
@@ -201,7 +187,9 @@ void MultiLayerNet<T>::save(const std::string& path) const {
 
 template <typename T>
 MultiLayerNet<T> MultiLayerNet<T>::load(const std::string& path) {
-  return from_bytes(read_whole_file(path, detail::model_file::kMaxBytes, "model file"), path);
+  return from_bytes(read_whole_file(path, detail::model_file::kMaxBytes, "model file",
+                                    &detail::model_file::kEnvelope),
+                    path);
 }
 
 template <typename T>

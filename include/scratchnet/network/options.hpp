@@ -46,6 +46,33 @@ struct MultiLayerNetOptions {
   bool inverted_dropout = false;
   std::uint64_t seed = 0;
 
+  // At most 2^27 parameter and buffer values: a model file holds 2 GiB, and
+  // a network of doubles this size takes 1 GiB, as much again for its
+  // gradients. Past it, sizes such as --hidden 1000000000 ended in a bare
+  // std::bad_alloc.
+  static constexpr std::uint64_t kMaxValues = std::uint64_t{1} << 27;
+
+  // Every parameter and buffer value of the network these options describe
+  // (weights, biases, and with batch norm gamma, beta and the running mean
+  // and variance); saturates at 2^64 - 1 instead of overflowing.
+  std::uint64_t value_count() const {
+    constexpr std::uint64_t kMax = UINT64_MAX;
+    const auto add = [](std::uint64_t a, std::uint64_t b) { return a > kMax - b ? kMax : a + b; };
+    const auto mul = [](std::uint64_t a, std::uint64_t b) {
+      return b != 0 && a > kMax / b ? kMax : a * b;
+    };
+    std::uint64_t values = 0;
+    auto inputs = static_cast<std::uint64_t>(input_size);
+    for (Index width : hidden_sizes) {
+      const auto w = static_cast<std::uint64_t>(width);
+      values = add(values, add(mul(inputs, w), w));        // W, b
+      if (use_batchnorm) values = add(values, mul(4, w));  // gamma, beta, running mean, var
+      inputs = w;
+    }
+    const auto outputs = static_cast<std::uint64_t>(output_size);
+    return add(values, add(mul(inputs, outputs), outputs));
+  }
+
   // Throws std::invalid_argument naming the first bad field.
   void validate() const {
     require(input_size > 0, "input_size", "must be positive, got " + std::to_string(input_size));
@@ -60,9 +87,13 @@ struct MultiLayerNetOptions {
         "activation",
         "must be relu, sigmoid or tanh, got code " + std::to_string(static_cast<int>(activation)));
     require(std::isfinite(weight_decay_lambda) && weight_decay_lambda >= 0, "weight_decay_lambda",
-            "must be a finite number >= 0, got " + std::to_string(weight_decay_lambda));
+            "must be a finite number >= 0, got " + detail::option_value(weight_decay_lambda));
     require(dropout_ratio >= 0 && dropout_ratio < 1, "dropout_ratio",
-            "must be in [0, 1), got " + std::to_string(dropout_ratio));
+            "must be in [0, 1), got " + detail::option_value(dropout_ratio));
+    require(value_count() <= kMaxValues, "hidden_sizes",
+            "the network would hold " + std::to_string(value_count()) +
+                " parameter and buffer values, more than the " + std::to_string(kMaxValues) +
+                " a network may have");
   }
 };
 

@@ -42,6 +42,12 @@ class Adam : public SlottedOptimizer<T> {
 
   double beta1() const { return beta1_; }
   double beta2() const { return beta2_; }
+  std::vector<std::pair<std::string, double>> hyperparameters() const override {
+    auto all = SlottedOptimizer<T>::hyperparameters();
+    all.emplace_back("beta1", beta1_);
+    all.emplace_back("beta2", beta2_);
+    return all;
+  }
 
  protected:
   void begin_step(std::int64_t step) override {

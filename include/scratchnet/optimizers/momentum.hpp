@@ -36,6 +36,11 @@ class Momentum : public SlottedOptimizer<T> {
         momentum_(checked_fraction(momentum, "momentum")) {}
 
   double momentum() const { return momentum_; }
+  std::vector<std::pair<std::string, double>> hyperparameters() const override {
+    auto all = SlottedOptimizer<T>::hyperparameters();
+    all.emplace_back("momentum", momentum_);
+    return all;
+  }
 
  protected:
   void update_block(const typename SlottedOptimizer<T>::Block& b) const override {

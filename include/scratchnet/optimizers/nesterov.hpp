@@ -30,6 +30,11 @@ class Nesterov : public SlottedOptimizer<T> {
         momentum_(checked_fraction(momentum, "momentum")) {}
 
   double momentum() const { return momentum_; }
+  std::vector<std::pair<std::string, double>> hyperparameters() const override {
+    auto all = SlottedOptimizer<T>::hyperparameters();
+    all.emplace_back("momentum", momentum_);
+    return all;
+  }
 
  protected:
   void update_block(const typename SlottedOptimizer<T>::Block& b) const override {

@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "scratchnet/core/param.hpp"
 
@@ -33,6 +35,10 @@ class Optimizer {
   virtual std::string name() const = 0;
   virtual double learning_rate() const = 0;
   virtual void set_learning_rate(double lr) = 0;
+  // Every setting of the rule by name, lr first ({"lr", 0.001}, {"beta1",
+  // 0.9}, ...): what a checkpoint records, so that a run resumes only under
+  // the rule it began with.
+  virtual std::vector<std::pair<std::string, double>> hyperparameters() const = 0;
 
   virtual OptimizerState<T> state() const = 0;
   // Restores what state() returned; throws std::invalid_argument when a

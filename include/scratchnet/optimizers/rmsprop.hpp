@@ -39,6 +39,11 @@ class RMSProp : public SlottedOptimizer<T> {
       : SlottedOptimizer<T>("RMSProp", lr, {"h"}), decay_(checked_fraction(decay, "decay")) {}
 
   double decay() const { return decay_; }
+  std::vector<std::pair<std::string, double>> hyperparameters() const override {
+    auto all = SlottedOptimizer<T>::hyperparameters();
+    all.emplace_back("decay", decay_);
+    return all;
+  }
 
  protected:
   void update_block(const typename SlottedOptimizer<T>::Block& b) const override {

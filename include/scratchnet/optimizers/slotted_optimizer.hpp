@@ -27,7 +27,6 @@
 #include <cstdint>
 #include <map>
 #include <set>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -38,14 +37,6 @@
 #include "scratchnet/optimizers/optimizer.hpp"
 
 namespace scratchnet {
-
-namespace detail {
-inline std::string option_value(double x) {
-  std::ostringstream out;
-  out << x;
-  return out.str();
-}
-}  // namespace detail
 
 // lr, unless it is not a finite positive number: then std::invalid_argument
 // "lr: must be a finite positive number, got <lr>".
@@ -68,6 +59,9 @@ class SlottedOptimizer : public Optimizer<T> {
   std::string name() const override { return name_; }
   double learning_rate() const override { return lr_; }
   void set_learning_rate(double lr) override { lr_ = checked_learning_rate(lr); }
+  std::vector<std::pair<std::string, double>> hyperparameters() const override {
+    return {{"lr", lr_}};
+  }
   // Updates done so far (Adam's t).
   std::int64_t step() const { return step_; }
 

@@ -1,10 +1,13 @@
-// A checkpoint: everything a Trainer needs to go on exactly where it stopped.
-// The model (a whole model file image), the optimizer's state, both random
-// generators (dropout masks and batch order), how far training got, down to
-// the batch within an epoch, and the History so far. Written atomically.
+// A checkpoint: everything a Trainer needs to go on exactly where it stopped,
+// and to tell whether it is the same run. The settings that define the run
+// (training/run_settings.hpp), the model (a whole model file image), the
+// optimizer's state, both random generators (dropout masks and batch order),
+// how far training got, down to the batch within an epoch, and the History
+// so far. Written atomically.
 //
-// Layout (little-endian): "SCRNCKPT", u32 version, u32 scalar size, u64 + model
-// bytes, optimizer name, i64 step, u32 count + (key, matrix) each, the two
+// Layout (little-endian): "SCRNCKPT", u32 version 2, u32 scalar size, u32
+// count + (name, value) strings of the run settings, u64 + model bytes, i64
+// optimizer step, u32 count + (key, matrix) each, the two
 // generator states, i64 epochs done, i64 iterations done in the current
 // epoch, u64 count + i64 each of its batch order, f64 loss sum, f64 seconds,
 // the history (u64 count + f64 losses, u64 count + 7 fields per epoch), CRC-32.
@@ -12,6 +15,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -20,6 +24,7 @@
 #include "scratchnet/core/rng.hpp"
 #include "scratchnet/optimizers/optimizer.hpp"
 #include "scratchnet/training/history.hpp"
+#include "scratchnet/training/run_settings.hpp"
 
 namespace scratchnet {
 
@@ -35,8 +40,8 @@ struct TrainerProgress {
 
 template <typename T>
 struct Checkpoint {
+  RunSettings run;
   std::vector<unsigned char> model;
-  std::string optimizer_name;
   OptimizerState<T> optimizer;
   Rng::Snapshot net_rng{};
   Rng::Snapshot batch_rng{};
@@ -46,7 +51,7 @@ struct Checkpoint {
 
 namespace detail::checkpoint_file {
 
-inline const FileEnvelope kEnvelope{{'S', 'C', 'R', 'N', 'C', 'K', 'P', 'T'}, 1, "checkpoint"};
+inline const FileEnvelope kEnvelope{{'S', 'C', 'R', 'N', 'C', 'K', 'P', 'T'}, 2, "checkpoint"};
 inline constexpr std::uint64_t kMaxBytes = std::uint64_t{1} << 32;
 
 inline void write_rng(BinaryWriter& out, const Rng::Snapshot& s) {
@@ -80,9 +85,13 @@ void save_checkpoint(const std::string& path, const Checkpoint<T>& c) {
   BinaryWriter out;
   begin_envelope(out, cf::kEnvelope);
   out.u32(static_cast<std::uint32_t>(sizeof(T)));
+  out.u32(static_cast<std::uint32_t>(c.run.size()));
+  for (const RunSetting& setting : c.run) {
+    out.string(setting.name);
+    out.string(setting.value);
+  }
   out.u64(c.model.size());
   out.raw(c.model.data(), c.model.size());
-  out.string(c.optimizer_name);
   out.i64(c.optimizer.step);
   out.u32(static_cast<std::uint32_t>(c.optimizer.tensors.size()));
   for (const auto& [key, tensor] : c.optimizer.tensors) {
@@ -116,7 +125,7 @@ void save_checkpoint(const std::string& path, const Checkpoint<T>& c) {
 template <typename T>
 Checkpoint<T> load_checkpoint(const std::string& path) {
   namespace cf = detail::checkpoint_file;
-  const Bytes bytes = read_whole_file(path, cf::kMaxBytes, "checkpoint");
+  const Bytes bytes = read_whole_file(path, cf::kMaxBytes, "checkpoint", &cf::kEnvelope);
   BinaryReader in = open_envelope(bytes, path, cf::kEnvelope, 8 + 4 + 4 + 4);
   const std::uint32_t scalar = in.u32("scalar type");
   if (scalar != sizeof(T)) {
@@ -124,11 +133,21 @@ Checkpoint<T> load_checkpoint(const std::string& path) {
             std::to_string(sizeof(T)));
   }
   Checkpoint<T> c;
+  const std::uint32_t settings = in.u32("run setting count");
+  std::set<std::string> names;
+  for (std::uint32_t i = 0; i < settings; ++i) {
+    RunSetting setting;
+    setting.name = in.string("run setting name");
+    setting.value = in.string("run setting " + setting.name);
+    if (!names.insert(setting.name).second) {
+      in.fail("run setting '" + setting.name + "' appears twice");
+    }
+    c.run.push_back(std::move(setting));
+  }
   const std::uint64_t model_size = in.u64("model size");
   in.need(model_size, "model");
   const unsigned char* model = in.raw(static_cast<std::size_t>(model_size), "model");
   c.model.assign(model, model + model_size);
-  c.optimizer_name = in.string("optimizer name");
   c.optimizer.step = in.i64("optimizer step");
   const std::uint32_t tensors = in.u32("optimizer tensor count");
   for (std::uint32_t i = 0; i < tensors; ++i) {

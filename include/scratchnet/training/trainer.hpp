@@ -26,6 +26,7 @@
 #include "scratchnet/training/checkpoint.hpp"
 #include "scratchnet/training/checkpoint_fit.hpp"
 #include "scratchnet/training/history.hpp"
+#include "scratchnet/training/run_settings.hpp"
 
 namespace scratchnet {
 
@@ -97,7 +98,6 @@ class Trainer {
   History train() {
     const FlushDenormalsScope flush_denormals;
     stopped_ = false;
-    history_.loss.reserve(static_cast<std::size_t>(options_.epochs * iterations_per_epoch()));
     while (progress_.epochs_done < options_.epochs) {
       if (!run_batches()) {
         stopped_ = true;
@@ -122,8 +122,8 @@ class Trainer {
 
   void save_checkpoint(const std::string& path) const {
     Checkpoint<T> c;
+    c.run = run_settings();
     c.model = net_.to_bytes(path);
-    c.optimizer_name = optimizer_.name();
     c.optimizer = optimizer_.state();
     c.net_rng = net_.rng().snapshot();
     c.batch_rng = rng_.snapshot();
@@ -132,10 +132,33 @@ class Trainer {
     scratchnet::save_checkpoint(path, c);
   }
 
+  // What defines this run (training/run_settings.hpp): what a checkpoint
+  // records and resume() compares. Only epochs and checkpoint_every may
+  // differ between a run and its resumption.
+  RunSettings run_settings() const {
+    RunSettings out;
+    add_network_settings(out, net_.options());
+    add_optimizer_settings(out, optimizer_);
+    out.push_back({"trainer.batch_size", std::to_string(options_.batch_size)});
+    out.push_back(
+        {"trainer.sampling", options_.sampling == Sampling::shuffle ? "shuffle" : "book"});
+    out.push_back({"trainer.evaluate_samples", std::to_string(options_.evaluate_samples)});
+    out.push_back({"trainer.seed", std::to_string(options_.seed)});
+    // The CRC-32 of the data is taken once: 0.1 s for MNIST.
+    if (data_fingerprints_.empty()) {
+      data_fingerprints_ = {data_fingerprint(train_), data_fingerprint(test_)};
+    }
+    out.push_back({"train data", data_fingerprints_[0]});
+    out.push_back({"test data", data_fingerprints_[1]});
+    return out;
+  }
+
   // Restores the network, optimizer, generators, progress and history from a
-  // checkpoint made by a Trainer of the same network, optimizer and data.
-  // Throws ModelFormatError naming the file when the checkpoint does not fit
-  // this training; the trainer is then unchanged.
+  // checkpoint made by a Trainer of the same run: the same network options,
+  // optimizer and its settings, batch size, sampling, seeds and data. Throws
+  // CheckpointMismatch naming the first setting that differs, or
+  // ModelFormatError naming the file when the checkpoint does not fit this
+  // training otherwise; the trainer is then unchanged.
   void resume(const std::string& path) {
     Checkpoint<T> c = load_checkpoint<T>(path);
     MultiLayerNet<T> saved = MultiLayerNet<T>::from_bytes(c.model, path);
@@ -143,10 +166,8 @@ class Trainer {
     const auto refuse_if = [&](const std::string& why) {
       if (!why.empty()) refuse(why);
     };
+    require_same_run(path, c.run, run_settings());
     refuse_if(architecture_mismatch(saved.params(), net_.params()));
-    if (c.optimizer_name != optimizer_.name()) {
-      refuse("was made with the " + c.optimizer_name + " optimizer, not " + optimizer_.name());
-    }
     refuse_if(optimizer_state_mismatch(c.optimizer, net_.params()));
     const Index order_length = options_.sampling == Sampling::shuffle
                                    ? train_.size()
@@ -192,6 +213,13 @@ class Trainer {
           i = static_cast<Index>(rng_.below(static_cast<std::uint64_t>(train_.size())));
         }
       }
+    }
+    // Room for this epoch's losses before its first batch, so that no batch
+    // allocates; growing by doubling, not for every epoch up front, where a
+    // huge epoch count asked for memory no machine has.
+    const auto needed = history_.loss.size() + static_cast<std::size_t>(iterations);
+    if (history_.loss.capacity() < needed) {
+      history_.loss.reserve(std::max(needed, 2 * history_.loss.capacity()));
     }
     const auto start = Clock::now();
     const int epoch = progress_.epochs_done + 1;
@@ -241,11 +269,30 @@ class Trainer {
     return net_.accuracy(data.x.topRows(n), data.labels.head(n));
   }
 
+  // The advice names what can have caused it. The loss of a batch is taken
+  // before its update, so a first loss that is not finite comes from the
+  // initial weights (their scale, or the weight decay term they give the
+  // loss), never from the learning rate.
   [[noreturn]] void diverged(int epoch, Index iteration, double loss) const {
+    const MultiLayerNetOptions& o = net_.options();
+    std::vector<std::string> remedies;
+    if (!history_.loss.empty()) {
+      std::ostringstream lr;
+      lr << "a smaller learning rate (now " << optimizer_.learning_rate() << ")";
+      remedies.push_back(lr.str());
+    } else if (o.weight_init.kind() == WeightInit::Kind::std_dev) {
+      remedies.push_back("a smaller weight_init (now " + o.weight_init.to_string() + ")");
+    }
+    if (o.weight_decay_lambda > 0) {
+      std::ostringstream decay;
+      decay << "a smaller weight_decay_lambda (now " << o.weight_decay_lambda << ")";
+      remedies.push_back(decay.str());
+    }
+    if (remedies.empty()) remedies.push_back("inputs of a smaller scale (features near [0, 1])");
     std::ostringstream message;
     message << "training diverged: loss is " << loss << " at epoch " << epoch << ", iteration "
-            << iteration + 1 << "; try a smaller learning rate (now " << optimizer_.learning_rate()
-            << ")";
+            << iteration + 1 << "; try " << remedies[0];
+    for (std::size_t i = 1; i < remedies.size(); ++i) message << " or " << remedies[i];
     throw TrainingDiverged(message.str());
   }
 
@@ -255,6 +302,7 @@ class Trainer {
   const Dataset<T>& test_;
   TrainerOptions options_;
   Rng rng_;
+  mutable std::vector<std::string> data_fingerprints_;  // of train_ and test_, once asked for
   TrainerProgress progress_;
   History history_;
   bool stopped_ = false;

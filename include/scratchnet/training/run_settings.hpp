@@ -1,0 +1,117 @@
+// What defines a training run, besides how long it goes: the network's
+// options, the update rule and its settings, the batch size, sampling and
+// seeds, and the data. A checkpoint records them by name, and
+// Trainer::resume refuses a checkpoint whose run differs in any one
+// (CheckpointMismatch): a relu checkpoint resumed as tanh, under another
+// batch size or on other data used to train on as another run.
+//
+// Each setting is text, so that it is stored, compared and printed alike; a
+// number is written in the fewest digits that read back to the same double.
+// The data are known by their size and the CRC-32 of their bytes (pixels as
+// T, then labels).
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "scratchnet/core/binary_io.hpp"
+#include "scratchnet/core/errors.hpp"
+#include "scratchnet/data/dataset.hpp"
+#include "scratchnet/network/options.hpp"
+#include "scratchnet/optimizers/optimizer.hpp"
+
+namespace scratchnet {
+
+struct RunSetting {
+  std::string name;  // "network.activation", "optimizer.lr", "trainer.batch_size", ...
+  std::string value;
+};
+using RunSettings = std::vector<RunSetting>;
+
+// A checkpoint of another run: which setting differs, and how.
+class CheckpointMismatch : public ModelFormatError {
+ public:
+  CheckpointMismatch(const std::string& path, RunSetting saved, std::string current)
+      : ModelFormatError(path + ": was made with " + saved.name + " " + saved.value +
+                         ", this training has " + current),
+        saved_(std::move(saved)),
+        current_(std::move(current)) {}
+  const std::string& setting() const { return saved_.name; }
+  const std::string& saved_value() const { return saved_.value; }
+  const std::string& current_value() const { return current_; }
+
+ private:
+  RunSetting saved_;
+  std::string current_;
+};
+
+namespace detail {
+
+// The shortest of %.15g and %.17g that reads back as x.
+inline std::string setting_number(double x) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.15g", x);
+  if (std::strtod(text, nullptr) != x) std::snprintf(text, sizeof text, "%.17g", x);
+  return text;
+}
+
+}  // namespace detail
+
+inline void add_network_settings(RunSettings& out, const MultiLayerNetOptions& o) {
+  std::string sizes = std::to_string(o.input_size);
+  for (Index h : o.hidden_sizes) sizes += "-" + std::to_string(h);
+  sizes += "-" + std::to_string(o.output_size);
+  out.push_back({"network.sizes", sizes});
+  out.push_back({"network.activation", to_string(o.activation)});
+  out.push_back({"network.weight_init", o.weight_init.to_string()});
+  out.push_back({"network.weight_decay_lambda", detail::setting_number(o.weight_decay_lambda)});
+  out.push_back({"network.use_batchnorm", o.use_batchnorm ? "true" : "false"});
+  out.push_back({"network.dropout_ratio", detail::setting_number(o.dropout_ratio)});
+  out.push_back({"network.inverted_dropout", o.inverted_dropout ? "true" : "false"});
+  out.push_back({"network.seed", std::to_string(o.seed)});
+}
+
+template <typename T>
+void add_optimizer_settings(RunSettings& out, const Optimizer<T>& optimizer) {
+  out.push_back({"optimizer", optimizer.name()});
+  for (const auto& [name, value] : optimizer.hyperparameters()) {
+    out.push_back({"optimizer." + name, detail::setting_number(value)});
+  }
+}
+
+// "60000 samples of 784 features, CRC-32 0x1234abcd"
+template <typename T>
+std::string data_fingerprint(const Dataset<T>& data) {
+  const auto* pixels = reinterpret_cast<const unsigned char*>(data.x.data());
+  const auto* labels = reinterpret_cast<const unsigned char*>(data.labels.data());
+  std::uint32_t sum = crc32(pixels, sizeof(T) * static_cast<std::size_t>(data.x.size()));
+  sum = crc32(labels, sizeof(int) * static_cast<std::size_t>(data.labels.size()), sum);
+  char crc[16];
+  std::snprintf(crc, sizeof crc, "0x%08x", static_cast<unsigned>(sum));
+  return std::to_string(data.size()) + " samples of " + std::to_string(data.features()) +
+         " features, CRC-32 " + crc;
+}
+
+// Throws CheckpointMismatch at the first setting of saved that current lacks
+// or holds with another value, and at the first one current has beyond them.
+inline void require_same_run(const std::string& path, const RunSettings& saved,
+                             const RunSettings& current) {
+  for (const RunSetting& s : saved) {
+    std::string now = "none";
+    for (const RunSetting& c : current) {
+      if (c.name == s.name) now = c.value;
+    }
+    if (now != s.value) throw CheckpointMismatch(path, s, now);
+  }
+  for (const RunSetting& c : current) {
+    bool known = false;
+    for (const RunSetting& s : saved) known = known || s.name == c.name;
+    if (!known) throw CheckpointMismatch(path, {c.name, "none"}, c.value);
+  }
+}
+
+}  // namespace scratchnet
