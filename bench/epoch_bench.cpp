@@ -25,6 +25,7 @@
 #include <scratchnet/scratchnet.hpp>
 #include <scratchnet/training/trainer.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -184,6 +185,43 @@ void inference_workload(const Data& data, int runs) {
   std::exit(code);
 }
 
+// A whole number from 1 to most, else the usage and exit code 2: atoi made
+// "--threads 100000" a run that ended in libgomp's own failure.
+int count(const std::string& text, int most) {
+  char* end = nullptr;
+  const long n = std::strtol(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || n < 1 || n > most) {
+    std::fprintf(stderr, "epoch_bench: '%s' is not from 1 to %d\n", text.c_str(), most);
+    usage(2);
+  }
+  return static_cast<int>(n);
+}
+
+void run(const std::string& id, int runs, int threads, const std::string& dir) {
+  // Eigen with OpenMP would otherwise use every core.
+  Eigen::setNbThreads(threads);
+  const std::string products_suffix = "-products";
+  if (id.size() > products_suffix.size() &&
+      id.compare(id.size() - products_suffix.size(), products_suffix.size(), products_suffix) ==
+          0) {
+    products_workload(id.substr(0, id.size() - products_suffix.size()), runs);
+    return;
+  }
+  const Data data = scratchnet::load_mnist<float>(dir);
+  const std::vector<std::string> ids = id == "all"
+                                           ? std::vector<std::string>{"W1", "W2", "W3", "W4", "W5"}
+                                           : std::vector<std::string>{id};
+  for (const std::string& w : ids) {
+    if (w == "W5") {
+      // Inference runs outside the Trainer, so it sets the flags training sets.
+      const scratchnet::FlushDenormalsScope flush;
+      inference_workload(data, runs);
+    } else {
+      train_workload(w, data, runs);
+    }
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -201,9 +239,9 @@ int main(int argc, char** argv) {
     if (arg == "--workload")
       id = value();
     else if (arg == "--runs")
-      runs = std::atoi(value().c_str());
+      runs = count(value(), 1000);
     else if (arg == "--threads")
-      threads = std::atoi(value().c_str());
+      threads = count(value(), static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
     else if (arg == "--data")
       dir = value();
     else if (arg == "--help" || arg == "-h")
@@ -212,27 +250,11 @@ int main(int argc, char** argv) {
       usage(2);
   }
   if (runs < 1 || threads < 1) usage(2);
-  // Eigen with OpenMP would otherwise use every core.
-  Eigen::setNbThreads(threads);
-  const std::string products_suffix = "-products";
-  if (id.size() > products_suffix.size() &&
-      id.compare(id.size() - products_suffix.size(), products_suffix.size(), products_suffix) ==
-          0) {
-    products_workload(id.substr(0, id.size() - products_suffix.size()), runs);
-    return 0;
-  }
-  const Data data = scratchnet::load_mnist<float>(dir);
-  const std::vector<std::string> ids = id == "all"
-                                           ? std::vector<std::string>{"W1", "W2", "W3", "W4", "W5"}
-                                           : std::vector<std::string>{id};
-  for (const std::string& w : ids) {
-    if (w == "W5") {
-      // Inference runs outside the Trainer, so it sets the flags training sets.
-      const scratchnet::FlushDenormalsScope flush;
-      inference_workload(data, runs);
-    } else {
-      train_workload(w, data, runs);
-    }
+  try {
+    run(id, runs, threads, dir);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "epoch_bench: error: %s\n", e.what());
+    return 2;
   }
   return 0;
 }
