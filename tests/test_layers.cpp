@@ -187,9 +187,9 @@ TEST_CASE("Dropout follows the book's form and its inverted variant", "[layers][
   CHECK(inverted.forward(x, false)(0, 0) == 2.0);
 
   // With the mask held, backward is the derivative of the same function.
-  book.hold_mask(true);
+  book.hold_random_state(true);
   check_input_gradient(book, random_matrix(200, 50, 12).topRows(6));
-  inverted.hold_mask(true);
+  inverted.hold_random_state(true);
   check_input_gradient(inverted, random_matrix(200, 50, 12).topRows(6));
 }
 

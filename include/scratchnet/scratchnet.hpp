@@ -8,4 +8,5 @@
 #include "scratchnet/init.hpp"
 #include "scratchnet/network/gradient_check.hpp"
 #include "scratchnet/network/multi_layer_net.hpp"
+#include "scratchnet/network/sequential.hpp"
 #include "scratchnet/optimizers/optimizers.hpp"

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "scratchnet/core/errors.hpp"
 #include "scratchnet/core/parallel.hpp"
 #include "scratchnet/layers/layer.hpp"
 
@@ -18,9 +19,21 @@ class Affine : public Layer<T> {
         dW(Matrix<T>::Zero(inputs, outputs)),
         db(Matrix<T>::Zero(1, outputs)) {}
 
+  std::string kind() const override { return "affine"; }
+
+  Index output_size(Index inputs) const override {
+    require(
+        inputs == W.rows(), "affine",
+        "takes rows of " + std::to_string(W.rows()) + " values, gets " + std::to_string(inputs));
+    return W.cols();
+  }
+
   // The first layer of a network needs no dx: skipping it saves a product as
   // large as the one for dW.
-  void set_input_gradient(bool needed) { input_gradient_ = needed; }
+  void set_input_gradient(bool needed) override { input_gradient_ = needed; }
+
+  // W from the init rule (its scale from W's rows, the layer's inputs); b = 0.
+  void initialize(const WeightInit& init, Rng& rng) override { init_weights(W, init, rng); }
 
   // y = x W + b
   const Matrix<T>& forward(const Matrix<T>& x, bool /*train*/) override {
@@ -38,10 +51,14 @@ class Affine : public Layer<T> {
     return dx_;
   }
 
-  void append_params(ParamList<T>& params, int position) override {
-    const std::string n = std::to_string(position);
+  bool weighted() const override { return true; }
+  void append_params(ParamList<T>& params, int number) override {
+    const std::string n = std::to_string(number);
     params.push_back({"W" + n, &W, &dW});
     params.push_back({"b" + n, &b, &db});
+  }
+  void append_decayed(ParamList<T>& params, int number) override {
+    params.push_back({"W" + std::to_string(number), &W, &dW});
   }
 
   Matrix<T> W, b, dW, db;

@@ -27,6 +27,15 @@ class BatchNorm : public Layer<T> {
     require(momentum >= 0 && momentum < 1, "momentum", "must be in [0, 1)");
   }
 
+  std::string kind() const override { return "batchnorm"; }
+
+  Index output_size(Index inputs) const override {
+    require(
+        inputs == gamma.cols(), "batchnorm",
+        "normalises " + std::to_string(gamma.cols()) + " features, gets " + std::to_string(inputs));
+    return inputs;
+  }
+
   // train: mu = mean(x), var = mean((x - mu)^2), xn = (x - mu) / sqrt(var + eps),
   //        running = m running + (1 - m) batch;  test: mu, var = running.   y = gamma xn + beta
   const Matrix<T>& forward(const Matrix<T>& x, bool train) override {
@@ -67,14 +76,14 @@ class BatchNorm : public Layer<T> {
     return dx_;
   }
 
-  void append_params(ParamList<T>& params, int position) override {
-    const std::string n = std::to_string(position);
+  void append_params(ParamList<T>& params, int number) override {
+    const std::string n = std::to_string(number);
     params.push_back({"gamma" + n, &gamma, &dgamma});
     params.push_back({"beta" + n, &beta, &dbeta});
   }
 
-  void append_buffers(std::vector<Buffer<T>>& buffers, int position) override {
-    const std::string n = std::to_string(position);
+  void append_buffers(std::vector<Buffer<T>>& buffers, int number) override {
+    const std::string n = std::to_string(number);
     buffers.push_back({"running_mean" + n, &running_mean});
     buffers.push_back({"running_var" + n, &running_var});
   }

@@ -4,6 +4,8 @@
 // and leaves test mode untouched.
 #pragma once
 
+#include <string>
+
 #include "scratchnet/core/errors.hpp"
 #include "scratchnet/core/rng.hpp"
 #include "scratchnet/layers/layer.hpp"
@@ -13,15 +15,19 @@ namespace scratchnet {
 template <typename T>
 class Dropout : public Layer<T> {
  public:
-  // rng is the network's generator; it must outlive the layer.
-  Dropout(double ratio, Rng& rng, bool inverted = false)
-      : ratio_(ratio), inverted_(inverted), rng_(&rng) {
+  // Draws its masks from the generator of the network it is added to
+  // (bind_rng), or from rng, which must outlive the layer.
+  explicit Dropout(double ratio, bool inverted = false) : ratio_(ratio), inverted_(inverted) {
     require(ratio >= 0 && ratio < 1, "dropout_ratio", "must be in [0, 1)");
   }
+  Dropout(double ratio, Rng& rng, bool inverted = false) : Dropout(ratio, inverted) { rng_ = &rng; }
+
+  std::string kind() const override { return "dropout"; }
+  void bind_rng(Rng& rng) override { rng_ = &rng; }
 
   // A held mask is reused by every training forward of the same shape, so a
   // numerical gradient sees the same network as backprop.
-  void hold_mask(bool hold) { hold_mask_ = hold; }
+  void hold_random_state(bool hold) override { hold_mask_ = hold; }
   bool mask_held() const { return hold_mask_; }
   const Matrix<T>& mask() const { return mask_; }
 
@@ -32,6 +38,7 @@ class Dropout : public Layer<T> {
       out_ = inverted_ ? x : x * static_cast<T>(1 - ratio_);
       return out_;
     }
+    if (rng_ == nullptr) fail("dropout", "has no random generator: add it to a network first");
     if (!hold_mask_ || !same_shape(mask_, x)) draw_mask(x);
     out_ = x.cwiseProduct(mask_);
     return out_;
@@ -54,7 +61,7 @@ class Dropout : public Layer<T> {
 
   double ratio_;
   bool inverted_;
-  Rng* rng_;
+  Rng* rng_ = nullptr;
   bool hold_mask_ = false;
   Matrix<T> mask_, out_, dx_;
 };

@@ -2,6 +2,8 @@
 // x <= 0), and x > 0 exactly where y > 0, so the output serves as the mask.
 #pragma once
 
+#include <string>
+
 #include "scratchnet/layers/layer.hpp"
 
 namespace scratchnet {
@@ -9,6 +11,9 @@ namespace scratchnet {
 template <typename T>
 class Relu : public Layer<T> {
  public:
+  std::string kind() const override { return "relu"; }
+  bool is_activation() const override { return true; }
+
   // y = max(0, x)
   const Matrix<T>& forward(const Matrix<T>& x, bool /*train*/) override {
     out_ = x.cwiseMax(T(0));

@@ -1,6 +1,8 @@
 // Logistic sigmoid. Backward uses the output alone, as the book does.
 #pragma once
 
+#include <string>
+
 #include "scratchnet/layers/layer.hpp"
 
 namespace scratchnet {
@@ -8,6 +10,9 @@ namespace scratchnet {
 template <typename T>
 class Sigmoid : public Layer<T> {
  public:
+  std::string kind() const override { return "sigmoid"; }
+  bool is_activation() const override { return true; }
+
   // y = 1 / (1 + exp(-x))
   const Matrix<T>& forward(const Matrix<T>& x, bool /*train*/) override {
     out_ = (T(1) + (-x.array()).exp()).inverse().matrix();

@@ -1,6 +1,8 @@
 // Hyperbolic tangent. Backward uses the output alone: tanh' = 1 - tanh^2.
 #pragma once
 
+#include <string>
+
 #include "scratchnet/layers/layer.hpp"
 
 namespace scratchnet {
@@ -8,6 +10,9 @@ namespace scratchnet {
 template <typename T>
 class Tanh : public Layer<T> {
  public:
+  std::string kind() const override { return "tanh"; }
+  bool is_activation() const override { return true; }
+
   // y = tanh(x)
   const Matrix<T>& forward(const Matrix<T>& x, bool /*train*/) override {
     out_ = x.array().tanh().matrix();

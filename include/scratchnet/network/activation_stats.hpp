@@ -136,7 +136,7 @@ ActivationStats activation_stats(const Eigen::MatrixBase<Derived>& m,
 // Runs all of x through net in test mode in one pass (forward_all) and returns
 // the statistics of each hidden layer's activation output, first hidden layer first.
 template <typename T, typename Derived>
-std::vector<ActivationStats> hidden_activation_stats(MultiLayerNet<T>& net,
+std::vector<ActivationStats> hidden_activation_stats(Sequential<T>& net,
                                                      const Eigen::MatrixBase<Derived>& x,
                                                      const HistogramOptions& options = {}) {
   options.validate();

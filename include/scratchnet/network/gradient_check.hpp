@@ -35,7 +35,7 @@ struct NamedMatrix {
 template <typename T>
 class CheckScope {
  public:
-  CheckScope(MultiLayerNet<T>& net, const GradientCheckOptions& options)
+  CheckScope(Sequential<T>& net, const GradientCheckOptions& options)
       : net_(net), saved_epsilon_(net.loss_layer().log_epsilon) {
     for (const Buffer<T>& b : net.buffers()) saved_buffers_.push_back(*b.value);
     if (!options.keep_log_epsilon) net.loss_layer().log_epsilon = 0;
@@ -52,7 +52,7 @@ class CheckScope {
   CheckScope& operator=(const CheckScope&) = delete;
 
  private:
-  MultiLayerNet<T>& net_;
+  Sequential<T>& net_;
   double saved_epsilon_;
   std::vector<Matrix<T>> saved_buffers_;
 };
@@ -60,7 +60,7 @@ class CheckScope {
 // dL/dp = (L(p + h) - L(p - h)) / 2h for every element of every parameter, the
 // loss taken in train mode. See CheckScope for what is held.
 template <typename T, typename DerivedX, typename DerivedT>
-std::vector<NamedMatrix<T>> numerical_gradient(MultiLayerNet<T>& net,
+std::vector<NamedMatrix<T>> numerical_gradient(Sequential<T>& net,
                                                const Eigen::MatrixBase<DerivedX>& x,
                                                const Eigen::MatrixBase<DerivedT>& labels,
                                                const GradientCheckOptions& options = {}) {
@@ -93,7 +93,7 @@ struct GradientDifference {
 // Backprop against the numerical gradient on the same batch, with the same
 // dropout masks: one row per parameter.
 template <typename T, typename DerivedX, typename DerivedT>
-std::vector<GradientDifference> compare_gradients(MultiLayerNet<T>& net,
+std::vector<GradientDifference> compare_gradients(Sequential<T>& net,
                                                   const Eigen::MatrixBase<DerivedX>& x,
                                                   const Eigen::MatrixBase<DerivedT>& labels,
                                                   const GradientCheckOptions& options = {}) {

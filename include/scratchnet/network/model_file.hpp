@@ -196,22 +196,22 @@ template <typename T>
 std::vector<unsigned char> MultiLayerNet<T>::to_bytes(const std::string& path) const {
   namespace mf = detail::model_file;
   std::size_t values = 0;
-  for (const Param<T>& p : params_) values += static_cast<std::size_t>(p.value->size());
-  for (const Buffer<T>& b : buffers_) values += static_cast<std::size_t>(b.value->size());
+  for (const Param<T>& p : this->params()) values += static_cast<std::size_t>(p.value->size());
+  for (const Buffer<T>& b : this->buffers()) values += static_cast<std::size_t>(b.value->size());
 
   BinaryWriter out;
   out.reserve(mf::kMinBytes + 8 * options_.hidden_sizes.size() +
-              (params_.size() + buffers_.size()) * 40 + values * sizeof(T));
+              (this->params().size() + this->buffers().size()) * 40 + values * sizeof(T));
   begin_envelope(out, mf::kEnvelope);
   out.u32(static_cast<std::uint32_t>(sizeof(T)));
   mf::write_options(out, options_);
-  out.u32(static_cast<std::uint32_t>(params_.size()));
-  for (const Param<T>& p : params_) {
+  out.u32(static_cast<std::uint32_t>(this->params().size()));
+  for (const Param<T>& p : this->params()) {
     out.string(p.name);
     out.matrix(*p.value);
   }
-  out.u32(static_cast<std::uint32_t>(buffers_.size()));
-  for (const Buffer<T>& b : buffers_) {
+  out.u32(static_cast<std::uint32_t>(this->buffers().size()));
+  for (const Buffer<T>& b : this->buffers()) {
     out.string(b.name);
     out.matrix(*b.value);
   }
@@ -249,8 +249,8 @@ MultiLayerNet<T> MultiLayerNet<T>::from_bytes(const std::vector<unsigned char>& 
   } catch (const std::invalid_argument& e) {
     refuse(std::string("invalid options: ") + e.what());
   }
-  mf::read_matrices<T>(in, net->params_, "parameter");
-  mf::read_matrices<T>(in, net->buffers_, "buffer");
+  mf::read_matrices<T>(in, net->params(), "parameter");
+  mf::read_matrices<T>(in, net->buffers(), "buffer");
   if (in.remaining() != 0) {
     refuse(std::to_string(in.remaining()) + " trailing bytes after the last buffer");
   }

@@ -1,0 +1,270 @@
+// Sequential: any stack of layers, added at run time, with softmax cross
+// entropy at the end.
+//
+//   scratchnet::Sequential<float> net(784);           // rows of 784 inputs
+//   net.add(std::make_unique<scratchnet::Affine<float>>(784, 100));
+//   net.add(std::make_unique<scratchnet::Tanh<float>>());
+//   net.add(std::make_unique<scratchnet::Affine<float>>(100, 10));
+//   net.initialize(scratchnet::WeightInit::xavier());
+//
+// loss = cross entropy + 0.5 * lambda * sum of ||W||^2 over what the layers
+// name for weight decay (every W, layers/layer.hpp); the gradient adds
+// lambda * W to each dW. Parameters are named by the weighted layer they
+// follow, as the book names them: W1, b1, gamma1, beta1, W2, ...; a layer
+// whose names are taken (a second batch norm after one affine) is refused, so
+// that names stay unique. Each layer checks that it takes the rows the one
+// before gives (Layer::output_size).
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "scratchnet/core/errors.hpp"
+#include "scratchnet/core/rng.hpp"
+#include "scratchnet/init.hpp"
+#include "scratchnet/layers/layer.hpp"
+#include "scratchnet/layers/softmax_with_loss.hpp"
+#include "scratchnet/network/labels.hpp"
+
+namespace scratchnet {
+
+template <typename T>
+class Sequential {
+  static_assert(std::is_floating_point_v<T>, "Sequential<T> needs T = float or double");
+
+ public:
+  using Scalar = T;
+
+  // input_size: the values in one row of input. seed: of the generator that
+  // initialize() and the dropout masks draw from.
+  explicit Sequential(Index input_size, std::uint64_t seed = 0)
+      : input_size_(input_size), output_size_(input_size), rng_(std::make_unique<Rng>(seed)) {
+    require(input_size > 0, "input_size", "must be positive, got " + std::to_string(input_size));
+  }
+
+  Sequential(Sequential&&) noexcept = default;
+  Sequential& operator=(Sequential&&) noexcept = default;
+
+  // Appends a layer; throws std::invalid_argument when it cannot take the
+  // rows the network gives so far ("layer 3 (affine): takes rows of 100
+  // values, gets 50").
+  Sequential& add(std::unique_ptr<Layer<T>> layer) {
+    const std::string where =
+        "layer " + std::to_string(layers_.size() + 1) + " (" + layer->kind() + ")";
+    Index outputs = 0;
+    try {
+      outputs = layer->output_size(output_size_);
+    } catch (const std::invalid_argument& e) {
+      fail(where, e.what());
+    }
+    const int number = weighted_layers_ + (layer->weighted() ? 1 : 0);
+    ParamList<T> added;
+    layer->append_params(added, number);
+    for (const Param<T>& p : added) {
+      if (std::any_of(params_.begin(), params_.end(),
+                      [&](const Param<T>& q) { return q.name == p.name; })) {
+        fail(where, "would name a parameter " + p.name +
+                        " again; a layer with parameters needs a weighted layer (affine) between "
+                        "it and the last one of its kind");
+      }
+    }
+    params_.insert(params_.end(), added.begin(), added.end());
+    layer->append_buffers(buffers_, number);
+    layer->append_decayed(decayed_, number);
+    layer->set_input_gradient(!layers_.empty());
+    layer->bind_rng(*rng_);
+    if (layer->is_activation()) hidden_outputs_.push_back(nullptr);
+    weighted_layers_ = number;
+    output_size_ = outputs;
+    layers_.push_back(std::move(layer));
+    return *this;
+  }
+
+  // Draws every layer's parameters from the network's generator, layer after
+  // layer (the book's order: W1, W2, ...).
+  void initialize(const WeightInit& init) {
+    for (auto& layer : layers_) layer->initialize(init, *rng_);
+  }
+
+  // The lambda of L2 weight decay (0 = none).
+  void set_weight_decay(double lambda) {
+    require(std::isfinite(lambda) && lambda >= 0, "weight_decay_lambda",
+            "must be a finite number >= 0, got " + detail::option_value(lambda));
+    weight_decay_lambda_ = lambda;
+  }
+  double weight_decay() const { return weight_decay_lambda_; }
+
+  Index input_size() const { return input_size_; }
+  // Columns of the scores: the classes.
+  Index output_size() const { return output_size_; }
+  const std::vector<std::unique_ptr<Layer<T>>>& layers() const { return layers_; }
+
+  // Every trainable parameter with its gradient, in the stable order.
+  const ParamList<T>& params() const { return params_; }
+  const std::vector<Buffer<T>>& buffers() const { return buffers_; }
+
+  Matrix<T>& param(const std::string& name) { return *find(name).value; }
+  const Matrix<T>& param(const std::string& name) const { return *find(name).value; }
+  const Matrix<T>& grad(const std::string& name) const { return *find(name).grad; }
+
+  // Rows per pass of predict and accuracy in test mode: their activations
+  // stay in cache, and the layers' buffers keep one size whatever the data.
+  static constexpr Index kTestBatchRows = 1000;
+
+  // Class scores (before softmax), one row per sample. In test mode the rows
+  // go through in batches of kTestBatchRows (every row is scored on its own
+  // there); train = true is one pass, since batch norm then uses the batch.
+  template <typename Derived>
+  Matrix<T> predict(const Eigen::MatrixBase<Derived>& x, bool train = false) {
+    check_input(x);
+    if (train || x.rows() <= kTestBatchRows) return forward(as_input(x), train);
+    Matrix<T> scores(x.rows(), output_size_);
+    for (Index begin = 0; begin < x.rows(); begin += kTestBatchRows) {
+      const Index rows = std::min(kTestBatchRows, x.rows() - begin);
+      input_ = x.middleRows(begin, rows).template cast<T>();
+      scores.middleRows(begin, rows) = forward(input_, false);
+    }
+    return scores;
+  }
+
+  // One pass of all of x, returning the class scores held in the network:
+  // hidden_activations() then shows every row of x.
+  template <typename Derived>
+  const Matrix<T>& forward_all(const Eigen::MatrixBase<Derived>& x, bool train = false) {
+    return forward(as_input(x), train);
+  }
+
+  // Cross entropy plus the weight decay term. train = true runs batch norm on
+  // batch statistics (and updates the running ones) and draws dropout masks.
+  template <typename DerivedX, typename DerivedT>
+  T loss(const Eigen::MatrixBase<DerivedX>& x, const Eigen::MatrixBase<DerivedT>& labels,
+         bool train = false) {
+    const Matrix<T>& input = as_input(x);
+    const Labels& classes = label_reader_.read(labels, input.rows(), output_size_);
+    return loss_of(input, classes, train);
+  }
+
+  // Backprop in train mode: fills every gradient and returns the loss.
+  template <typename DerivedX, typename DerivedT>
+  T gradient(const Eigen::MatrixBase<DerivedX>& x, const Eigen::MatrixBase<DerivedT>& labels) {
+    const Matrix<T>& input = as_input(x);
+    const Labels& classes = label_reader_.read(labels, input.rows(), output_size_);
+    const T value = loss_of(input, classes, true);
+    const Matrix<T>* dout = &loss_layer_.backward();
+    for (auto layer = layers_.rbegin(); layer != layers_.rend(); ++layer) {
+      dout = &(*layer)->backward(*dout);
+    }
+    if (weight_decay_lambda_ > 0) {
+      const auto lambda = static_cast<T>(weight_decay_lambda_);
+      for (const Param<T>& p : decayed_) *p.grad += lambda * *p.value;
+    }
+    return value;
+  }
+
+  // Fraction of rows whose highest score is the label, in test mode. Runs in
+  // chunks so that a whole data set needs no activations of its full size.
+  template <typename DerivedX, typename DerivedT>
+  double accuracy(const Eigen::MatrixBase<DerivedX>& x, const Eigen::MatrixBase<DerivedT>& labels,
+                  Index chunk_rows = kTestBatchRows) {
+    check_input(x);
+    const Labels& classes = label_reader_.read(labels, x.rows(), output_size_);
+    Index correct = 0;
+    for (Index begin = 0; begin < x.rows(); begin += chunk_rows) {
+      const Index rows = std::min(chunk_rows, x.rows() - begin);
+      input_ = x.middleRows(begin, rows).template cast<T>();
+      const Matrix<T>& scores = forward(input_, false);
+      for (Index i = 0; i < rows; ++i) {
+        Index predicted = 0;
+        scores.row(i).maxCoeff(&predicted);
+        correct += predicted == classes(begin + i);
+      }
+    }
+    return static_cast<double>(correct) / static_cast<double>(x.rows());
+  }
+
+  // The output of each activation layer in the last forward pass (of
+  // forward_all, gradient or loss; predict's last batch in test mode).
+  const std::vector<const Matrix<T>*>& hidden_activations() const { return hidden_outputs_; }
+
+  // Keeps every dropout mask fixed across training forwards (gradient checks).
+  void hold_dropout_masks(bool hold) {
+    for (auto& layer : layers_) layer->hold_random_state(hold);
+  }
+
+  SoftmaxWithLoss<T>& loss_layer() { return loss_layer_; }
+  // The generator behind initialisation and dropout masks (checkpoints save it).
+  Rng& rng() { return *rng_; }
+
+ private:
+  const Matrix<T>& forward(const Matrix<T>& x, bool train) {
+    if (layers_.empty()) fail("Sequential", "has no layers");
+    const Matrix<T>* h = &x;
+    std::size_t hidden = 0;
+    for (auto& layer : layers_) {
+      h = &layer->forward(*h, train);
+      if (layer->is_activation()) hidden_outputs_[hidden++] = h;
+    }
+    return *h;
+  }
+
+  T loss_of(const Matrix<T>& x, const Labels& labels, bool train) {
+    T value = loss_layer_.forward(forward(x, train), labels);
+    if (weight_decay_lambda_ > 0) {
+      double sum_of_squares = 0;
+      for (const Param<T>& p : decayed_)
+        sum_of_squares += static_cast<double>(p.value->squaredNorm());
+      value += static_cast<T>(0.5 * weight_decay_lambda_ * sum_of_squares);
+    }
+    return value;
+  }
+
+  template <typename Derived>
+  void check_input(const Eigen::MatrixBase<Derived>& x) const {
+    if (x.rows() == 0) fail("x", "has no rows");
+    if (x.cols() != input_size_) {
+      fail("x", "has " + std::to_string(x.cols()) + " columns but the network's input_size is " +
+                    std::to_string(input_size_));
+    }
+  }
+
+  // The input as Matrix<T>: the caller's own matrix when it already is one,
+  // else a converted copy in a buffer the network keeps.
+  template <typename Derived>
+  const Matrix<T>& as_input(const Eigen::MatrixBase<Derived>& x) {
+    check_input(x);
+    if constexpr (std::is_same_v<Derived, Matrix<T>>) {
+      return x.derived();
+    } else {
+      input_ = x.template cast<T>();
+      return input_;
+    }
+  }
+
+  const Param<T>& find(const std::string& name) const {
+    for (const Param<T>& p : params_) {
+      if (p.name == name) return p;
+    }
+    throw std::invalid_argument("parameter name: no parameter '" + name + "' in this network");
+  }
+
+  Index input_size_;
+  Index output_size_;
+  std::unique_ptr<Rng> rng_;
+  double weight_decay_lambda_ = 0;
+  int weighted_layers_ = 0;
+  std::vector<std::unique_ptr<Layer<T>>> layers_;
+  std::vector<const Matrix<T>*> hidden_outputs_;
+  SoftmaxWithLoss<T> loss_layer_;
+  ParamList<T> params_;
+  ParamList<T> decayed_;
+  std::vector<Buffer<T>> buffers_;
+  Matrix<T> input_;
+  LabelReader label_reader_;
+};
+
+}  // namespace scratchnet
