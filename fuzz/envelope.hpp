@@ -1,6 +1,6 @@
 // What the model and checkpoint targets share. Both files are scratchnet
 // envelopes: an 8-byte magic, a u32 version, the body and a CRC-32 of it all
-// at the end (core/binary_io.hpp). Nearly every mutation of such a file stops
+// at the end (core/file_envelope.hpp). Nearly every mutation of such a file stops
 // at the checksum, so the targets read a flag byte first that can repair it.
 #pragma once
 
@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "fuzz_file.hpp"
-#include "scratchnet/core/binary_io.hpp"
+#include "scratchnet/core/file_envelope.hpp"
 
 namespace fuzz {
 

@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "scratchnet/core/binary_io.hpp"
+#include "scratchnet/core/file_envelope.hpp"
 #include "scratchnet/data/data.hpp"
 #include "scratchnet/network/multi_layer_net.hpp"
 #include "scratchnet/training/checkpoint.hpp"

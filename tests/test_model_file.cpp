@@ -1,6 +1,6 @@
 // The model file (network/model_file.hpp, docs/model-format.md) and the binary
-// I/O under it (core/binary_io.hpp): exact round trips in float and double,
-// byte-for-byte determinism, and a ModelFormatError naming the fault for every
+// I/O under it (core/binary_writer.hpp, binary_reader.hpp, file_envelope.hpp): exact round trips in
+// float and double, byte-for-byte determinism, and a ModelFormatError naming the fault for every
 // truncation, bit flip and crafted inconsistency, never a crash.
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "scratchnet/core/atomic_file.hpp"
-#include "scratchnet/core/binary_io.hpp"
+#include "scratchnet/core/file_envelope.hpp"
 #include "scratchnet/network/multi_layer_net.hpp"
 #include "support/bytes.hpp"
 #include "support/model_bytes.hpp"

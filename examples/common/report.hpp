@@ -19,7 +19,7 @@ void print_data_summary(const std::string& dir, const scratchnet::MnistData<T>& 
 // Prints the confusion matrix of net on the test set and, as the very last
 // line, "test accuracy: 0.XXXX".
 template <typename T>
-void print_test_report(scratchnet::MultiLayerNet<T>& net, const scratchnet::Dataset<T>& test) {
+void print_test_report(scratchnet::Sequential<T>& net, const scratchnet::Dataset<T>& test) {
   const Eigen::MatrixXi counts = scratchnet::confusion_matrix(net, test.x, test.labels);
   std::cout << "confusion matrix (rows: true class, columns: predicted)\n     ";
   for (Eigen::Index c = 0; c < counts.cols(); ++c) std::printf("%6ld", static_cast<long>(c));

@@ -7,6 +7,7 @@
 #include "scratchnet/data/data.hpp"
 #include "scratchnet/init.hpp"
 #include "scratchnet/network/gradient_check.hpp"
+#include "scratchnet/network/inference.hpp"
 #include "scratchnet/network/multi_layer_net.hpp"
 #include "scratchnet/network/sequential.hpp"
 #include "scratchnet/optimizers/optimizers.hpp"

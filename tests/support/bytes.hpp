@@ -14,7 +14,7 @@
 #include <string>
 #include <system_error>
 
-#include "scratchnet/core/binary_io.hpp"
+#include "scratchnet/core/file_envelope.hpp"
 
 namespace scratchnet::test {
 

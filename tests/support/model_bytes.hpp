@@ -9,7 +9,7 @@
 #include <string>
 
 #include "bytes.hpp"
-#include "scratchnet/core/binary_io.hpp"
+#include "scratchnet/core/file_envelope.hpp"
 #include "scratchnet/network/multi_layer_net.hpp"
 
 namespace scratchnet::test {

@@ -8,6 +8,17 @@
 
 namespace scratchnet {
 
+// y = exp(x - max x) / sum exp(x - max x) per row; row_stat holds the row
+// maxima, then the sums (a buffer the caller keeps, so nothing is allocated
+// once the shapes are known).
+template <typename T>
+void softmax_rows(const Matrix<T>& x, Matrix<T>& y, Eigen::Matrix<T, Eigen::Dynamic, 1>& row_stat) {
+  row_stat.noalias() = x.rowwise().maxCoeff();
+  y = (x.colwise() - row_stat).array().exp().matrix();
+  row_stat.noalias() = y.rowwise().sum();
+  y.array().colwise() /= row_stat.array();
+}
+
 template <typename T>
 class SoftmaxWithLoss {
  public:
@@ -20,10 +31,7 @@ class SoftmaxWithLoss {
   // loss = -sum_i log(y[i, t_i] + eps) / N
   T forward(const Matrix<T>& x, const Labels& labels) {
     labels_ = &labels;
-    row_stat_.noalias() = x.rowwise().maxCoeff();
-    y_ = (x.colwise() - row_stat_).array().exp().matrix();
-    row_stat_.noalias() = y_.rowwise().sum();
-    y_.array().colwise() /= row_stat_.array();
+    softmax_rows(x, y_, row_stat_);
     double total = 0;
     for (Index i = 0; i < y_.rows(); ++i) {
       total -= std::log(static_cast<double>(y_(i, labels(i))) + log_epsilon);

@@ -20,7 +20,7 @@
 #include <string>
 
 #include "scratchnet/core/atomic_file.hpp"
-#include "scratchnet/core/binary_io.hpp"
+#include "scratchnet/core/file_envelope.hpp"
 #include "scratchnet/network/multi_layer_net.hpp"
 
 namespace scratchnet {

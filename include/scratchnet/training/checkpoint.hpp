@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "scratchnet/core/atomic_file.hpp"
-#include "scratchnet/core/binary_io.hpp"
+#include "scratchnet/core/file_envelope.hpp"
 #include "scratchnet/core/rng.hpp"
 #include "scratchnet/optimizers/optimizer.hpp"
 #include "scratchnet/training/history.hpp"

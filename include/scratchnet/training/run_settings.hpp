@@ -18,7 +18,7 @@
 #include <utility>
 #include <vector>
 
-#include "scratchnet/core/binary_io.hpp"
+#include "scratchnet/core/crc32.hpp"
 #include "scratchnet/core/errors.hpp"
 #include "scratchnet/data/dataset.hpp"
 #include "scratchnet/network/options.hpp"
