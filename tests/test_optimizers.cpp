@@ -660,3 +660,64 @@ TEST_CASE("momentum, decay and the betas must be at least 0 and below 1",
 }
 
 }  // namespace
+
+// ---- A rule of the user's own ----------------------------------------------
+
+namespace {
+
+// AMSGrad without bias correction (Reddi et al. 2018), written as a user would:
+// three slots declared by name, and nothing of SlottedOptimizer edited.
+//   m = b1 m + (1 - b1) g,  v = b2 v + (1 - b2) g^2,  vmax = max(vmax, v),
+//   W -= lr m / (sqrt(vmax) + 1e-7)
+class AmsGrad : public sn::SlottedOptimizer<double> {
+ public:
+  AmsGrad() : sn::SlottedOptimizer<double>("AMSGrad", 0.1) {}
+
+ protected:
+  void update_block(const Block& b) const override {
+    auto m = b.slot(m_);
+    auto v = b.slot(v_);
+    auto vmax = b.slot(vmax_);
+    m = 0.9 * m + 0.1 * b.grad();
+    v = 0.999 * v + 0.001 * b.grad().square();
+    vmax = vmax.max(v);
+    b.value() -= learning_rate() * m / (vmax.sqrt() + 1e-7);
+  }
+
+ private:
+  SlotId m_ = add_slot("m");
+  SlotId v_ = add_slot("v");
+  SlotId vmax_ = add_slot("vmax");
+};
+
+}  // namespace
+
+TEST_CASE("a rule with three slots needs no change to SlottedOptimizer", "[optimizers]") {
+  Matrix<double> w(1, 2), g(1, 2);
+  w << 1.0, -2.0;
+  const ParamList<double> params{{"W", &w, &g}};
+  AmsGrad rule;
+  // By hand, element 0: g = 0.5, then g = 0.01 (v falls, vmax keeps the first).
+  g << 0.5, -1.0;
+  rule.update(params);
+  g << 0.01, -1.0;
+  rule.update(params);
+  const double m1 = 0.1 * 0.5, v1 = 0.001 * 0.25;
+  const double m2 = 0.9 * m1 + 0.1 * 0.01, v2 = 0.999 * v1 + 0.001 * 0.0001;
+  const double w0 = 1.0 - 0.1 * m1 / (std::sqrt(v1) + 1e-7) - 0.1 * m2 / (std::sqrt(v1) + 1e-7);
+  CHECK(w(0, 0) == Approx(w0).epsilon(1e-12));
+  const sn::OptimizerState<double> state = rule.state();
+  REQUIRE(state.tensors.size() == 3);
+  CHECK(state.tensors.at("m/W")(0, 0) == Approx(m2));
+  CHECK(state.tensors.at("v/W")(0, 0) == Approx(v2));
+  REQUIRE(v2 < v1);
+  CHECK(state.tensors.at("vmax/W")(0, 0) == Approx(v1));
+  // Restored into a fresh rule by name, it goes on exactly as the original.
+  AmsGrad restored;
+  restored.set_state(state);
+  Matrix<double> w_copy = w;
+  const ParamList<double> copy_params{{"W", &w_copy, &g}};
+  rule.update(params);
+  restored.update(copy_params);
+  CHECK(w_copy == w);
+}

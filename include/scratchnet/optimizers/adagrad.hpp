@@ -35,17 +35,20 @@ class AdaGrad : public SlottedOptimizer<T> {
   static constexpr double epsilon = 1e-7;
 
   // Throws std::invalid_argument ("lr: ...") unless lr is finite and > 0.
-  explicit AdaGrad(double lr = default_lr) : SlottedOptimizer<T>("AdaGrad", lr, {"h"}) {}
+  explicit AdaGrad(double lr = default_lr) : SlottedOptimizer<T>("AdaGrad", lr) {}
 
  protected:
   void update_block(const typename SlottedOptimizer<T>::Block& b) const override {
     const T lr = this->in_t(this->learning_rate());
     const T eps = this->in_t(epsilon);
-    auto h = b.slot(0);
+    auto h = b.slot(h_);
     const auto g = b.grad();
     h += g * g;
     b.value() -= lr * g / (h.sqrt() + eps);
   }
+
+ private:
+  typename SlottedOptimizer<T>::SlotId h_ = this->add_slot("h");
 };
 
 }  // namespace scratchnet

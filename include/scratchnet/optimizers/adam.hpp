@@ -36,7 +36,7 @@ class Adam : public SlottedOptimizer<T> {
   // Throws std::invalid_argument naming the option ("lr: ...", "beta1: ...",
   // "beta2: ...") unless lr is finite and > 0 and both betas are in [0, 1).
   explicit Adam(double lr = default_lr, double beta1 = default_beta1, double beta2 = default_beta2)
-      : SlottedOptimizer<T>("Adam", lr, {"m", "v"}),
+      : SlottedOptimizer<T>("Adam", lr),
         beta1_(checked_fraction(beta1, "beta1")),
         beta2_(checked_fraction(beta2, "beta2")) {}
 
@@ -61,8 +61,8 @@ class Adam : public SlottedOptimizer<T> {
     const T keep1 = this->in_t(1 - beta1_);
     const T keep2 = this->in_t(1 - beta2_);
     const T eps = this->in_t(epsilon);
-    auto m = b.slot(0);
-    auto v = b.slot(1);
+    auto m = b.slot(m_);
+    auto v = b.slot(v_);
     const auto g = b.grad();
     m += keep1 * (g - m);
     v += keep2 * (g * g - v);
@@ -70,6 +70,8 @@ class Adam : public SlottedOptimizer<T> {
   }
 
  private:
+  typename SlottedOptimizer<T>::SlotId m_ = this->add_slot("m");
+  typename SlottedOptimizer<T>::SlotId v_ = this->add_slot("v");
   double beta1_;
   double beta2_;
   T lr_t_ = 0;  // of the current step, set by begin_step

@@ -32,8 +32,7 @@ class Momentum : public SlottedOptimizer<T> {
   // Throws std::invalid_argument naming the option ("lr: ...",
   // "momentum: ...") unless lr is finite and > 0 and momentum is in [0, 1).
   explicit Momentum(double lr = default_lr, double momentum = default_momentum)
-      : SlottedOptimizer<T>("Momentum", lr, {"v"}),
-        momentum_(checked_fraction(momentum, "momentum")) {}
+      : SlottedOptimizer<T>("Momentum", lr), momentum_(checked_fraction(momentum, "momentum")) {}
 
   double momentum() const { return momentum_; }
   std::vector<std::pair<std::string, double>> hyperparameters() const override {
@@ -46,12 +45,13 @@ class Momentum : public SlottedOptimizer<T> {
   void update_block(const typename SlottedOptimizer<T>::Block& b) const override {
     const T a = this->in_t(momentum_);
     const T lr = this->in_t(this->learning_rate());
-    auto v = b.slot(0);
+    auto v = b.slot(v_);
     v = a * v - lr * b.grad();
     b.value() += v;
   }
 
  private:
+  typename SlottedOptimizer<T>::SlotId v_ = this->add_slot("v");
   double momentum_;
 };
 

@@ -26,8 +26,7 @@ class Nesterov : public SlottedOptimizer<T> {
   // Throws std::invalid_argument naming the option ("lr: ...",
   // "momentum: ...") unless lr is finite and > 0 and momentum is in [0, 1).
   explicit Nesterov(double lr = default_lr, double momentum = default_momentum)
-      : SlottedOptimizer<T>("Nesterov", lr, {"v"}),
-        momentum_(checked_fraction(momentum, "momentum")) {}
+      : SlottedOptimizer<T>("Nesterov", lr), momentum_(checked_fraction(momentum, "momentum")) {}
 
   double momentum() const { return momentum_; }
   std::vector<std::pair<std::string, double>> hyperparameters() const override {
@@ -44,13 +43,14 @@ class Nesterov : public SlottedOptimizer<T> {
     const T lr = this->in_t(this->learning_rate());
     const T a_squared = this->in_t(momentum_ * momentum_);
     const T scaled_lr = this->in_t((1 + momentum_) * this->learning_rate());
-    auto v = b.slot(0);
+    auto v = b.slot(v_);
     auto w = b.value();
     w = (w + a_squared * v) - scaled_lr * b.grad();
     v = a * v - lr * b.grad();
   }
 
  private:
+  typename SlottedOptimizer<T>::SlotId v_ = this->add_slot("v");
   double momentum_;
 };
 

@@ -36,7 +36,7 @@ class RMSProp : public SlottedOptimizer<T> {
   // Throws std::invalid_argument naming the option ("lr: ...", "decay: ...")
   // unless lr is finite and > 0 and decay is in [0, 1).
   explicit RMSProp(double lr = default_lr, double decay = default_decay)
-      : SlottedOptimizer<T>("RMSProp", lr, {"h"}), decay_(checked_fraction(decay, "decay")) {}
+      : SlottedOptimizer<T>("RMSProp", lr), decay_(checked_fraction(decay, "decay")) {}
 
   double decay() const { return decay_; }
   std::vector<std::pair<std::string, double>> hyperparameters() const override {
@@ -51,13 +51,14 @@ class RMSProp : public SlottedOptimizer<T> {
     const T decay = this->in_t(decay_);
     const T keep = this->in_t(1 - decay_);
     const T eps = this->in_t(epsilon);
-    auto h = b.slot(0);
+    auto h = b.slot(h_);
     const auto g = b.grad();
     h = decay * h + keep * g * g;
     b.value() -= lr * g / (h.sqrt() + eps);
   }
 
  private:
+  typename SlottedOptimizer<T>::SlotId h_ = this->add_slot("h");
   double decay_;
 };
 

@@ -39,7 +39,7 @@ class SGD : public SlottedOptimizer<T> {
   static constexpr double default_lr = 0.01;
 
   // Throws std::invalid_argument ("lr: ...") unless lr is finite and > 0.
-  explicit SGD(double lr = default_lr) : SlottedOptimizer<T>("SGD", lr, {}) {}
+  explicit SGD(double lr = default_lr) : SlottedOptimizer<T>("SGD", lr) {}
 
  protected:
   void update_block(const typename SlottedOptimizer<T>::Block& b) const override {

@@ -1,9 +1,11 @@
 // What every update rule shares: per-parameter state made lazily, addressed by
 // position in the training loop, read and restored by parameter name.
 //
-// A rule names the slots it keeps for each parameter ("v"; "h"; "m" and "v")
-// and says how a block of one parameter moves (update_block). SlottedOptimizer
-// does the rest:
+// A rule declares each slot it keeps for every parameter by name, once, as a
+// member (`SlotId m_ = this->add_slot("m");`), reaches it in its
+// formulas through that member (`b.slot(m_)`), and says how a block of one
+// parameter moves (update_block). Any number of slots. SlottedOptimizer does
+// the rest:
 // - the first update remembers the parameter names and makes every slot a zero
 //   matrix of its parameter's shape;
 // - later updates check that the list is the same one (same length, same value
@@ -21,7 +23,6 @@
 #pragma once
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -81,12 +82,11 @@ class SlottedOptimizer : public Optimizer<T> {
       parallel_for((value.size() + kBlockSize - 1) / kBlockSize, [&](Index index) {
         const Index begin = index * kBlockSize;
         Block block;
+        block.begin = begin;
         block.size = std::min(kBlockSize, value.size() - begin);
         block.value_data = value.data() + begin;
         block.grad_data = params[i].grad->data() + begin;
-        for (std::size_t k = 0; k < slot_count; ++k) {
-          block.slot_data[k] = slots[k].data() + begin;
-        }
+        block.slots = slots;
         update_block(block);
       });
     }
@@ -139,10 +139,18 @@ class SlottedOptimizer : public Optimizer<T> {
   }
 
  protected:
-  SlottedOptimizer(std::string name, double lr, std::vector<std::string> slot_names)
-      : name_(std::move(name)), lr_(checked_learning_rate(lr)), slot_names_(std::move(slot_names)) {
-    if (slot_names_.size() > kMaxSlots)
-      throw std::logic_error(name_ + ": more slots than kMaxSlots");
+  SlottedOptimizer(std::string name, double lr)
+      : name_(std::move(name)), lr_(checked_learning_rate(lr)) {}
+
+  // One slot: a matrix per parameter, of its shape, zero at the first update,
+  // keyed "<name>/<parameter>" in state().
+  struct SlotId {
+    std::size_t index;
+  };
+  // Declares a slot; called from the rule's member initialisers.
+  SlotId add_slot(std::string name) {
+    slot_names_.push_back(std::move(name));
+    return {slot_names_.size() - 1};
   }
 
   // Called once per update, after the step count moved to `step`, before the
@@ -150,21 +158,21 @@ class SlottedOptimizer : public Optimizer<T> {
   virtual void begin_step(std::int64_t /*step*/) {}
 
   static constexpr Index kBlockSize = 1024;
-  static constexpr std::size_t kMaxSlots = 2;
   using Span = Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>>;
   using ConstSpan = Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>>;
 
   // Up to kBlockSize consecutive elements of one parameter, of its gradient
-  // and of each of its slots (slot(0), slot(1), ... in the order of the slot
-  // names), as arrays: the rule's formulas apply element by element.
+  // and of each of its slots, as arrays: the rule's formulas apply element by
+  // element.
   struct Block {
+    Index begin = 0;
     Index size = 0;
     T* value_data = nullptr;
     const T* grad_data = nullptr;
-    std::array<T*, kMaxSlots> slot_data{};
+    Matrix<T>* slots = nullptr;  // the parameter's slots, in the order declared
     Span value() const { return Span(value_data, size); }
     ConstSpan grad() const { return ConstSpan(grad_data, size); }
-    Span slot(std::size_t k) const { return Span(slot_data[k], size); }
+    Span slot(SlotId id) const { return Span(slots[id.index].data() + begin, size); }
   };
 
   // Moves one block of a parameter. Blocks may be moved at the same time on
