@@ -21,9 +21,9 @@ class WeightInit {
   // A plain number is a standard deviation: weight_init = 0.01.
   WeightInit(double std_dev)
       : kind_(Kind::std_dev), std_dev_(std_dev) {  // NOLINT: implicit on purpose
-    require(
-        std::isfinite(std_dev) && std_dev > 0, "weight_init",
-        "a standard deviation must be a finite positive number, got " + detail::option_value(std_dev));
+    require(std::isfinite(std_dev) && std_dev > 0, "weight_init",
+            "a standard deviation must be a finite positive number, got " +
+                detail::option_value(std_dev));
   }
   static WeightInit xavier() { return WeightInit(Kind::xavier); }
   static WeightInit he() { return WeightInit(Kind::he); }
