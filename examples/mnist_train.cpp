@@ -1,6 +1,8 @@
-// Trains a MultiLayerNet on MNIST-format data (real MNIST, Fashion-MNIST or
-// any folder of the four IDX files) and reports its test accuracy.
+// Trains a network on MNIST-format data (real MNIST, Fashion-MNIST or any
+// folder of the four IDX files) and reports its test accuracy: the book's
+// MultiLayerNet recipe, or any stack of layers.
 //   mnist_train --hidden 100,100,100,100 --optimizer adam --epochs 10
+//   mnist_train --layers "affine(256),batchnorm,relu,dropout(0.2),affine(10)"
 #include <unistd.h>
 
 #include <Eigen/Core>
@@ -24,6 +26,7 @@ namespace {
 struct Settings {
   std::string data_dir = examples::default_data_dir();
   std::vector<scratchnet::Index> hidden = {100, 100, 100, 100};
+  std::string layers;  // when given, the network instead of the recipe
   std::string activation = "relu";
   std::string init = "he";
   std::string optimizer = "adam";
@@ -61,8 +64,10 @@ void add_flags(CLI::App& app, Settings& s) {
                  "folder with the four MNIST IDX files (.gz or raw); default $MNIST_DIR, else "
                  "Fashion-MNIST")
       ->capture_default_str();
-  examples::add_list_option(app, "--hidden", s.hidden, "hidden layer sizes, comma separated");
-  app.add_option("--activation", s.activation, "relu, sigmoid or tanh")->capture_default_str();
+  CLI::Option* hidden =
+      examples::add_list_option(app, "--hidden", s.hidden, "hidden layer sizes, comma separated");
+  CLI::Option* activation =
+      app.add_option("--activation", s.activation, "relu, sigmoid or tanh")->capture_default_str();
   app.add_option("--init", s.init, "weight init: he, xavier or a standard deviation such as 0.01")
       ->capture_default_str();
   app.add_option("--optimizer", s.optimizer, "sgd, momentum, nesterov, adagrad, rmsprop or adam")
@@ -73,9 +78,19 @@ void add_flags(CLI::App& app, Settings& s) {
   app.add_option("--epochs", s.epochs, "passes over the training set")->capture_default_str();
   app.add_option("--weight-decay", s.weight_decay, "L2 weight decay lambda (0 = off)")
       ->capture_default_str();
-  app.add_flag("--batchnorm", s.batchnorm, "batch normalization in every hidden layer");
-  app.add_option("--dropout", s.dropout, "dropout ratio in every hidden layer (0 = off)")
-      ->capture_default_str();
+  CLI::Option* batchnorm =
+      app.add_flag("--batchnorm", s.batchnorm, "batch normalization in every hidden layer");
+  CLI::Option* dropout =
+      app.add_option("--dropout", s.dropout, "dropout ratio in every hidden layer (0 = off)")
+          ->capture_default_str();
+  app.add_option("--layers", s.layers,
+                 "any network instead of the recipe of --hidden, --activation, --batchnorm and "
+                 "--dropout: a comma-separated list of affine(N), relu, sigmoid, tanh, "
+                 "batchnorm, dropout(R), ending in affine(10)")
+      ->excludes(hidden)
+      ->excludes(activation)
+      ->excludes(batchnorm)
+      ->excludes(dropout);
   app.add_option("--seed", s.seed, "seed of the initial weights, dropout and batch order")
       ->check(examples::not_negative())
       ->capture_default_str();
@@ -136,6 +151,7 @@ void check_outputs(const Settings& s) {
 std::string flag_of_setting(const std::string& setting) {
   static const std::map<std::string, std::string> flags = {
       {"network.sizes", "--hidden"},
+      {"network.layers", "--layers"},
       {"network.activation", "--activation"},
       {"network.weight_init", "--init"},
       {"network.weight_decay_lambda", "--weight-decay"},
@@ -194,8 +210,55 @@ class ProgressBar {
   bool enabled_;
 };
 
+// The network of --layers: refused as one line naming the layer and the
+// character ("--layers: layer 3 'conv(3)' at character 18: unknown layer kind
+// 'conv' ..."), or when its last layer does not give one score per class.
+scratchnet::Sequential<float> layered_network(const Settings& s,
+                                              const std::vector<scratchnet::LayerSpec>& layers,
+                                              scratchnet::Index inputs, scratchnet::Index classes) {
+  scratchnet::Sequential<float> net(inputs, s.seed);
+  try {
+    scratchnet::add_layers(net, layers);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument("--layers: " + std::string(e.what()));
+  }
+  if (net.output_size() != classes) {
+    throw std::invalid_argument(
+        "--layers: the last layer gives " + std::to_string(net.output_size()) +
+        " values per row, but the data has " + std::to_string(classes) +
+        " classes; end the list with affine(" + std::to_string(classes) + ")");
+  }
+  net.initialize(scratchnet::WeightInit::parse(s.init));
+  net.set_weight_decay(s.weight_decay);
+  return net;
+}
+
+scratchnet::Sequential<float> recipe_network(const Settings& s, scratchnet::Index inputs,
+                                             scratchnet::Index classes) {
+  scratchnet::MultiLayerNetOptions options;
+  options.input_size = inputs;
+  options.hidden_sizes = s.hidden;
+  options.output_size = classes;
+  options.activation = scratchnet::parse_activation(s.activation);
+  options.weight_init = scratchnet::WeightInit::parse(s.init);
+  options.weight_decay_lambda = s.weight_decay;
+  options.use_batchnorm = s.batchnorm;
+  options.dropout_ratio = s.dropout;
+  options.seed = s.seed;
+  return scratchnet::MultiLayerNet<float>(options);
+}
+
 int train(const Settings& s) {
   check_outputs(s);
+  // A bad list is refused before the data is read.
+  std::vector<scratchnet::LayerSpec> layers;
+  if (!s.layers.empty()) {
+    try {
+      layers = scratchnet::parse_layer_specs(s.layers);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument("--layers: " + std::string(e.what()));
+    }
+  }
   Eigen::setNbThreads(s.threads);
   scratchnet::MnistOptions load_options;
   load_options.max_train = s.limit_train;
@@ -203,17 +266,10 @@ int train(const Settings& s) {
   const auto data = scratchnet::load_mnist<float>(s.data_dir, load_options);
   examples::print_data_summary(s.data_dir, data);
 
-  scratchnet::MultiLayerNetOptions net_options;
-  net_options.input_size = data.train.features();
-  net_options.hidden_sizes = s.hidden;
-  net_options.output_size = 10;
-  net_options.activation = scratchnet::parse_activation(s.activation);
-  net_options.weight_init = scratchnet::WeightInit::parse(s.init);
-  net_options.weight_decay_lambda = s.weight_decay;
-  net_options.use_batchnorm = s.batchnorm;
-  net_options.dropout_ratio = s.dropout;
-  net_options.seed = s.seed;
-  scratchnet::MultiLayerNet<float> net(net_options);
+  constexpr scratchnet::Index kClasses = 10;
+  scratchnet::Sequential<float> net =
+      s.layers.empty() ? recipe_network(s, data.train.features(), kClasses)
+                       : layered_network(s, layers, data.train.features(), kClasses);
 
   scratchnet::OptimizerOptions optimizer_options;
   optimizer_options.lr = s.lr;
@@ -233,11 +289,11 @@ int train(const Settings& s) {
               << "\n";
   }
 
-  std::cout << "network: " << net_options.input_size;
-  for (auto h : s.hidden) std::cout << "-" << h;
-  std::cout << "-10 " << s.activation << ", init " << s.init << ", " << optimizer->name() << " lr "
-            << optimizer->learning_rate() << ", batch " << s.batch << ", " << s.threads
-            << " thread(s)" << std::endl;  // flushed: it tells a pipe that training begins
+  std::cout << "network: " << net.input_size() << " -> "
+            << scratchnet::to_string(scratchnet::layer_specs(net)) << ", init " << s.init << ", "
+            << optimizer->name() << " lr " << optimizer->learning_rate() << ", batch " << s.batch
+            << ", " << s.threads << " thread(s)"
+            << std::endl;  // flushed: it tells a pipe that training begins
 
   ProgressBar bar(s.epochs);
   bar.epoch_started(trainer.progress().epochs_done + 1);

@@ -115,3 +115,16 @@ scratchnet_example_refuses(batch_norm_compare_scales batch_norm_compare
   ARGS --data ${SCRATCHNET_EXAMPLE_DATA} --scale-min 2 --scale-max 1)
 scratchnet_example_refuses(overfit_negative_seed overfit
   EXPECTED "--seed: -1 is negative" ARGS --seed -1)
+
+# The user-layer example: a kind of its own, registered, trained, saved and
+# loaded to the same scores; a spiral of 300 points, no data files.
+add_test(NAME example_custom_layer
+  COMMAND custom_layer --epochs 300
+    --save ${CMAKE_CURRENT_BINARY_DIR}/example_out/custom_layer.bin)
+set_tests_properties(example_custom_layer PROPERTIES LABELS example TIMEOUT 60
+  PASS_REGULAR_EXPRESSION "test accuracy 0\\.9[0-9]*.*loaded, it predicts the same scores")
+
+scratchnet_example_test(regression NO_DATA
+  ARGS --epochs 300
+  CSV regression.csv
+  PNG regression.png)

@@ -26,15 +26,16 @@ namespace fuzz {
 //          the parser behind the checksum is reached
 //   bit 1  write the envelope's magic (8 characters) and version over the
 //          first 12 bytes
+//   bit 2  with bit 1, write the oldest version still read instead
 inline std::vector<std::uint8_t> enveloped(const std::uint8_t* data, std::size_t size,
                                            const scratchnet::FileEnvelope& envelope) {
   const std::uint8_t flags = data[0];
   std::vector<std::uint8_t> bytes(data + 1, data + size);
   if ((flags & 2) != 0 && bytes.size() >= 12) {
     std::copy(envelope.magic.begin(), envelope.magic.end(), bytes.begin());
-    for (std::size_t i = 0; i < 4; ++i) {
-      bytes[8 + i] = static_cast<std::uint8_t>(envelope.version >> (8 * i));
-    }
+    const std::uint32_t version = (flags & 4) != 0 ? envelope.oldest_version : envelope.version;
+    for (std::size_t i = 0; i < 4; ++i)
+      bytes[8 + i] = static_cast<std::uint8_t>(version >> (8 * i));
   }
   if ((flags & 1) != 0 && bytes.size() >= 4) {
     const std::size_t body = bytes.size() - 4;

@@ -1,11 +1,13 @@
-// libFuzzer target: the model-file loader, MultiLayerNet<float>::load and
-// MultiLayerNet<double>::load (network/model_file.hpp), on any bytes.
+// libFuzzer target: the model-file loader (network/model_file.hpp, versions 1
+// and 2), Sequential<T>::load and MultiLayerNet<T>::load for float and double,
+// on any bytes.
 //
 // Input: one flag byte, then the file.
 //   bit 0  recompute the CRC-32 at the end over the (mutated) body, so that
 //          the parser behind the checksum is reached; without it, nearly
 //          every mutation stops at "checksum mismatch"
 //   bit 1  write the magic "SCRNMODL" and the version over the first 12 bytes
+//   bit 2  with bit 1, version 1 instead of 2
 // (fuzz::enveloped, envelope.hpp).
 //
 // Each load must return a model or throw ModelFormatError "<path>: <fault>".
@@ -24,27 +26,36 @@
 namespace {
 
 // A model that loaded: it predicts, and save -> load -> save is a fixed point.
-template <typename T>
-void check_loaded(scratchnet::MultiLayerNet<T>& net) {
-  const scratchnet::MultiLayerNetOptions& o = net.options();
-  try {
-    o.validate();
-  } catch (const std::exception& e) {
-    fuzz::finding(std::string("a loaded model has invalid options: ") + e.what());
-  }
-  const scratchnet::Matrix<T> x = scratchnet::Matrix<T>::Zero(2, o.input_size);
+template <typename Net>
+void check_loaded(Net& net) {
+  using T = typename Net::Scalar;
+  const scratchnet::Matrix<T> x = scratchnet::Matrix<T>::Zero(2, net.input_size());
   const scratchnet::Matrix<T> y = net.predict(x, false);
-  if (y.rows() != 2 || y.cols() != o.output_size) fuzz::finding("predict gave the wrong shape");
-
+  if (y.rows() != 2 || y.cols() != net.output_size()) {
+    fuzz::finding("predict gave the wrong shape");
+  }
   fuzz::expect_fixed_point(
       "model", [&](const std::string& file) { net.save(file); },
-      [](const std::string& file) { scratchnet::MultiLayerNet<T>::load(file).save(file); });
+      [](const std::string& file) { Net::load(file).save(file); });
+}
+
+template <typename Net>
+void load_as(const std::string& path) {
+  fuzz::reads_or_names_file<scratchnet::ModelFormatError>(path, "load", [&] {
+    Net net = Net::load(path);
+    check_loaded(net);
+  });
 }
 
 template <typename T>
-void load_as(const std::string& path) {
+void load_recipe_as(const std::string& path) {
   fuzz::reads_or_names_file<scratchnet::ModelFormatError>(path, "load", [&] {
     scratchnet::MultiLayerNet<T> net = scratchnet::MultiLayerNet<T>::load(path);
+    try {
+      net.options().validate();
+    } catch (const std::exception& e) {
+      fuzz::finding(std::string("a loaded MultiLayerNet has invalid options: ") + e.what());
+    }
     check_loaded(net);
   });
 }
@@ -57,7 +68,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::vector<std::uint8_t> bytes =
       fuzz::enveloped(data, size, scratchnet::detail::model_file::kEnvelope);
   const std::string& path = file.write(bytes.data(), bytes.size());
-  load_as<float>(path);
-  load_as<double>(path);
+  load_as<scratchnet::Sequential<float>>(path);
+  load_as<scratchnet::Sequential<double>>(path);
+  load_recipe_as<float>(path);
+  load_recipe_as<double>(path);
   return 0;
 }

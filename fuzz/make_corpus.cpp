@@ -127,7 +127,9 @@ int main(int argc, char** argv) {
   write(idx / "labels_wrapped", 0x03, labels(7));
   write(idx / "labels_gz_prefix", 0x02 | 0x04, gzip(labels(9)));
 
-  // fuzz_model flags: 1 fix the CRC, 2 fix magic and version.
+  // fuzz_model flags: 1 fix the CRC, 2 fix magic and version (4: version 1).
+  // These are version 2; the v1_ files of the corpus were written by the
+  // version-1 writer and are kept as they are.
   const fs::path scratch = fs::temp_directory_path() / "scratchnet_make_corpus.bin";
   scratchnet::MultiLayerNetOptions bn;
   bn.input_size = 4;
@@ -157,6 +159,15 @@ int main(int argc, char** argv) {
   sigmoid.dropout_ratio = 0.5;
   sigmoid.seed = 3;
   write(models / "float_sigmoid_fixall", 0x03, model<float>(sigmoid, scratch));
+
+  // No MultiLayerNet makes this one.
+  scratchnet::Sequential<double> mixed(3, 4);
+  scratchnet::add_layers(mixed, scratchnet::parse_layer_specs<double>(
+                                    "affine(4),batchnorm(0.5),tanh,dropout(0.5,1),affine(3),"
+                                    "sigmoid,affine(2)"));
+  mixed.initialize(scratchnet::WeightInit::xavier());
+  mixed.save(scratch.string());
+  write(models / "double_mixed_stack_fixcrc", 0x01, take_file(scratch));
 
   // fuzz_checkpoint flags: 1 fix the CRC, 2 fix magic and version. The float
   // ones resume the fuzz target's training: after an epoch, in the middle of

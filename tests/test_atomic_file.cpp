@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "scratchnet/core/atomic_file.hpp"
-#include "scratchnet/network/multi_layer_net.hpp"
+#include "scratchnet/network/model_file.hpp"
 #include "support/bytes.hpp"
 #include "support/hostile_files.hpp"
 #include "support/temp_dir.hpp"

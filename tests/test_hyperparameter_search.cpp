@@ -5,6 +5,7 @@
 #include <cmath>
 #include <set>
 
+#include "scratchnet/network/layer_spec.hpp"
 #include "scratchnet/training/hyperparameter_search.hpp"
 #include "support/blobs.hpp"
 
@@ -193,4 +194,45 @@ TEST_CASE("A diverging trial is reported, ranked last, and does not stop the sea
   CHECK(results.back().diverged);
   CHECK_THAT(results.back().error, Catch::Contains("diverged"));
   CHECK_FALSE(results.front().diverged);
+}
+
+TEST_CASE("A network builder trains any stack; the recipe's layers by hand give the same trials",
+          "[search]") {
+  const Dataset<float> data = search_data(120, 4);
+  HyperparameterSearch<float> recipe(data, small_search(3, 1));
+  const std::vector<TrialResult> expected = recipe.run();
+
+  // The recipe of small_search (8-8 ReLU, He) built as a layer list.
+  HyperparameterSearch<float> by_hand(data, small_search(3, 1));
+  int built = 0;
+  by_hand.build_networks_with([&](const scratchnet::TrialSettings& s) {
+    ++built;
+    scratchnet::Sequential<float> net(s.network.input_size, s.network.seed);
+    scratchnet::add_layers(net, scratchnet::parse_layer_specs("affine(8),relu,affine(8),relu,"
+                                                              "affine(3)"));
+    net.initialize(scratchnet::WeightInit::he());
+    net.set_weight_decay(s.network.weight_decay_lambda);
+    return net;
+  });
+  const std::vector<TrialResult> results = by_hand.run();
+  CHECK(built == 3);
+  REQUIRE(results.size() == expected.size());
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    CHECK(results[i].trial.index == expected[i].trial.index);
+    CHECK(results[i].validation_accuracy == expected[i].validation_accuracy);
+    CHECK(results[i].history.loss == expected[i].history.loss);
+  }
+
+  // Another stack trains too, and gives other results.
+  HyperparameterSearch<float> other(data, small_search(3, 1));
+  other.build_networks_with([](const scratchnet::TrialSettings& s) {
+    scratchnet::Sequential<float> net(s.network.input_size, s.network.seed);
+    scratchnet::add_layers(net, scratchnet::parse_layer_specs("affine(16),tanh,affine(3)"));
+    net.initialize(scratchnet::WeightInit::xavier());
+    return net;
+  });
+  const std::vector<TrialResult> tanh_results = other.run();
+  REQUIRE(tanh_results.size() == 3);
+  CHECK(tanh_results[0].history.loss != expected[0].history.loss);
+  CHECK(tanh_results[0].validation_accuracy > 0.5);
 }

@@ -1,7 +1,9 @@
-// The model file (network/model_file.hpp, docs/model-format.md) and the binary
+// The model file (network/model_file.hpp, docs/model-format.md) of a MultiLayerNet and the binary
 // I/O under it (core/binary_writer.hpp, binary_reader.hpp, file_envelope.hpp): exact round trips in
 // float and double, byte-for-byte determinism, and a ModelFormatError naming the fault for every
-// truncation, bit flip and crafted inconsistency, never a crash.
+// truncation, bit flip and crafted inconsistency, never a crash, in files of version 2 (what save
+// writes) and of version 1 (what scratchnet wrote before, crafted by support/model_bytes.hpp).
+// Version 2's layer list is tested in test_model_file_v2.cpp.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -14,7 +16,7 @@
 
 #include "scratchnet/core/atomic_file.hpp"
 #include "scratchnet/core/file_envelope.hpp"
-#include "scratchnet/network/multi_layer_net.hpp"
+#include "scratchnet/network/model_file.hpp"
 #include "support/bytes.hpp"
 #include "support/model_bytes.hpp"
 #include "support/temp_dir.hpp"
@@ -37,6 +39,7 @@ using scratchnet::test::put_le;
 using scratchnet::test::read_bytes;
 using scratchnet::test::reseal;
 using scratchnet::test::TempDir;
+using scratchnet::test::v1_model_bytes;
 using scratchnet::test::write_bytes;
 using namespace scratchnet::test::two_hidden_layers;
 
@@ -131,7 +134,7 @@ void check_same_model(MultiLayerNet<T>& a, MultiLayerNet<T>& b) {
 }
 
 // The offsets where each section of a model file ends, walked by the layout
-// of docs/model-format.md; the last is the file's size.
+// of docs/model-format.md (either version); the last is the file's size.
 template <typename T>
 std::vector<std::size_t> section_ends(const Bytes& bytes) {
   std::vector<std::size_t> ends;
@@ -140,15 +143,37 @@ std::vector<std::size_t> section_ends(const Bytes& bytes) {
     at += size;
     ends.push_back(at);
   };
+  const auto mark_string = [&] {
+    const auto length = static_cast<std::size_t>(get_le(bytes, at, 4));
+    mark(4);
+    mark(length);
+  };
   mark(8);  // magic
-  mark(4);  // version
-  mark(4);  // scalar type
-  mark(8);  // input_size
-  const auto hidden = static_cast<std::size_t>(get_le(bytes, at, 4));
+  const auto version = get_le(bytes, at, 4);
   mark(4);
-  for (std::size_t i = 0; i < hidden; ++i) mark(8);
-  for (std::size_t size : std::vector<std::size_t>{8, 4, 4, 8, 8, 1, 8, 1, 8})
-    mark(size);                           // output_size ... seed
+  mark(4);  // scalar type
+  mark(8);  // input size
+  if (version == 1) {
+    const auto hidden = static_cast<std::size_t>(get_le(bytes, at, 4));
+    mark(4);
+    for (std::size_t i = 0; i < hidden; ++i) mark(8);
+    for (std::size_t size : std::vector<std::size_t>{8, 4, 4, 8, 8, 1, 8, 1, 8})
+      mark(size);  // output_size ... seed
+  } else {
+    mark_string();                                                             // loss
+    for (std::size_t size : std::vector<std::size_t>{8, 8, 4, 8}) mark(size);  // decay ... init std
+    const auto layers = static_cast<std::size_t>(get_le(bytes, at, 4));
+    mark(4);
+    for (std::size_t i = 0; i < layers; ++i) {
+      mark_string();  // kind
+      const auto arguments = static_cast<std::size_t>(get_le(bytes, at, 4));
+      mark(4);
+      for (std::size_t a = 0; a < arguments; ++a) {
+        mark_string();
+        mark(8);
+      }
+    }
+  }
   for (int list = 0; list < 2; ++list) {  // parameters, buffers
     const auto count = static_cast<std::size_t>(get_le(bytes, at, 4));
     mark(4);
@@ -245,6 +270,11 @@ TEMPLATE_TEST_CASE("Every option survives the round trip", "[model_file]", float
           (cases[i].use_batchnorm ? 2 * cases[i].hidden_sizes.size() : 0));
     // The layout the tests below rely on is the one documented.
     CHECK(section_ends<TestType>(read_bytes(path)).back() == read_bytes(path).size());
+    const Bytes v1 = v1_model_bytes(net);
+    CHECK(section_ends<TestType>(v1).back() == v1.size());
+    // A file of version 1 loads to the same model.
+    MultiLayerNet<TestType> from_v1 = MultiLayerNet<TestType>::from_bytes(v1);
+    check_same_model(net, from_v1);
   }
 }
 
@@ -270,7 +300,7 @@ TEST_CASE("The file depends on the model only", "[model_file]") {
   // The documented header.
   REQUIRE(a.size() > 16);
   CHECK(std::string(a.begin(), a.begin() + 8) == "SCRNMODL");
-  CHECK(get_le(a, kVersion, 4) == 1);
+  CHECK(get_le(a, kVersion, 4) == 2);
   CHECK(get_le(a, kScalar, 4) == 8);
   CHECK(get_le(read_bytes(dir.file("float.bin")), kScalar, 4) == 4);
   CHECK(get_le(a, a.size() - 4, 4) == scratchnet::crc32(a.data(), a.size() - 4));
@@ -295,34 +325,42 @@ TEST_CASE("Loading as the other scalar type names both", "[model_file][errors]")
 
 TEMPLATE_TEST_CASE("A file cut anywhere is refused", "[model_file][errors]", float, double) {
   TempDir dir;
-  trained_net<TestType>(small_options()).save(dir.file("model.bin"));
-  const Bytes bytes = read_bytes(dir.file("model.bin"));
-  const std::vector<std::size_t> ends = section_ends<TestType>(bytes);
-  REQUIRE(ends.back() == bytes.size());
+  const MultiLayerNet<TestType> net = trained_net<TestType>(small_options());
+  net.save(dir.file("model.bin"));
+  const Bytes v2 = read_bytes(dir.file("model.bin"));
+  const Bytes bytes = v1_model_bytes(net);
   const std::string path = dir.file("cut.bin");
+  constexpr std::size_t kMinBytes = scratchnet::detail::model_file::kMinBytes;
 
   SECTION("at every section boundary and every byte") {
-    std::vector<std::size_t> lengths(ends.begin(), ends.end() - 1);
-    for (std::size_t length = 0; length < bytes.size(); ++length) lengths.push_back(length);
-    for (std::size_t length : lengths) {
-      INFO("length " << length);
-      const std::string error = load_error<TestType>(
-          path, Bytes(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(length)));
-      REQUIRE_THAT(error, StartsWith(path + ": "));
-      if (length < 90) {
-        REQUIRE_THAT(error, Contains("too short to be a model file"));
-      } else {
-        REQUIRE_THAT(error, Contains("corrupted: checksum mismatch"));
+    for (const Bytes& file : {v2, bytes}) {
+      const std::vector<std::size_t> ends = section_ends<TestType>(file);
+      REQUIRE(ends.back() == file.size());
+      std::vector<std::size_t> lengths(ends.begin(), ends.end() - 1);
+      for (std::size_t length = 0; length < file.size(); ++length) lengths.push_back(length);
+      for (std::size_t length : lengths) {
+        INFO("version " << get_le(file, kVersion, 4) << ", length " << length);
+        const std::string error = load_error<TestType>(
+            path, Bytes(file.begin(), file.begin() + static_cast<std::ptrdiff_t>(length)));
+        REQUIRE_THAT(error, StartsWith(path + ": "));
+        if (length < kMinBytes) {
+          REQUIRE_THAT(error, Contains("too short to be a model file"));
+        } else {
+          REQUIRE_THAT(error, Contains("corrupted: checksum mismatch"));
+        }
       }
     }
   }
 
   SECTION("with a valid checksum, every section is checked for length") {
-    for (std::size_t length = 86; length < bytes.size() - 4; ++length) {
-      INFO("length " << length);
-      const std::string error = load_error<TestType>(path, resealed_prefix(bytes, length));
-      REQUIRE_THAT(error, StartsWith(path + ": truncated: "));
+    for (const Bytes& file : {v2, bytes}) {
+      for (std::size_t length = kMinBytes - 4; length < file.size() - 4; ++length) {
+        INFO("version " << get_le(file, kVersion, 4) << ", length " << length);
+        const std::string error = load_error<TestType>(path, resealed_prefix(file, length));
+        REQUIRE_THAT(error, StartsWith(path + ": truncated: "));
+      }
     }
+    // Version 1, whose offsets are fixed:
     // At a boundary the message names the section that is missing.
     // The architecture is checked against the bytes left before it is built.
     CHECK_THAT(load_error<TestType>(path, resealed_prefix(bytes, kFirstName - 4)),
@@ -377,20 +415,20 @@ TEST_CASE("A file of another version names both versions", "[model_file][errors]
   TempDir dir;
   trained_net<double>(small_options()).save(dir.file("model.bin"));
   Bytes bytes = read_bytes(dir.file("model.bin"));
-  for (std::uint64_t version : {0ULL, 2ULL, 0xFFFFFFFFULL}) {
+  for (std::uint64_t version : {0ULL, 3ULL, 0xFFFFFFFFULL}) {
     put_le(bytes, kVersion, version, 4);
     reseal(bytes);  // so that the version check, not the checksum, fires
     const std::string path = dir.file("v.bin");
     CHECK(load_error<double>(path, bytes) == path + ": unsupported model format version " +
                                                  std::to_string(version) +
-                                                 " (this scratchnet reads version 1)");
+                                                 " (this scratchnet reads versions 1 to 2)");
   }
 }
 
-TEST_CASE("Inconsistent files with a valid checksum name the fault", "[model_file][errors]") {
+TEST_CASE("Inconsistent version-1 files with a valid checksum name the fault",
+          "[model_file][errors]") {
   TempDir dir;
-  trained_net<double>(small_options()).save(dir.file("model.bin"));
-  const Bytes good = read_bytes(dir.file("model.bin"));
+  const Bytes good = v1_model_bytes(trained_net<double>(small_options()));
   const std::string path = dir.file("bad.bin");
   REQUIRE(load_error<double>(path, good).empty());
   REQUIRE(get_le(good, kHidden0, 8) == 5);
@@ -460,12 +498,14 @@ TEST_CASE("Inconsistent files with a valid checksum name the fault", "[model_fil
 
 TEST_CASE("Random damage with a valid checksum never crashes", "[model_file][errors]") {
   TempDir dir;
-  trained_net<float>(small_options()).save(dir.file("model.bin"));
-  const Bytes good = read_bytes(dir.file("model.bin"));
+  const MultiLayerNet<float> net = trained_net<float>(small_options());
+  net.save(dir.file("model.bin"));
   const std::string path = dir.file("damaged.bin");
   scratchnet::Rng rng(2024);
   int refused = 0;
-  for (int trial = 0; trial < 1500; ++trial) {
+  const Bytes versions[2] = {read_bytes(dir.file("model.bin")), v1_model_bytes(net)};
+  for (int trial = 0; trial < 3000; ++trial) {
+    const Bytes& good = versions[trial % 2];
     Bytes bytes = good;
     const auto changes = 1 + rng.below(4);
     for (std::uint64_t c = 0; c < changes; ++c) {
@@ -478,7 +518,7 @@ TEST_CASE("Random damage with a valid checksum never crashes", "[model_file][err
     if (bytes.size() >= 4) reseal(bytes);
     refused += load_error<float>(path, bytes).empty() ? 0 : 1;
   }
-  CHECK(refused > 500);
+  CHECK(refused > 1000);
 }
 
 TEST_CASE("Files that are not models", "[model_file][errors]") {
@@ -492,7 +532,7 @@ TEST_CASE("Files that are not models", "[model_file][errors]") {
 
   const std::string path = dir.file("other.bin");
   CHECK(load_error<float>(path, {}) ==
-        path + ": too short to be a model file (0 bytes; a model file has at least 90)");
+        path + ": too short to be a model file (0 bytes; a model file has at least 72)");
   const std::string text(200, 'x');
   CHECK(load_error<float>(path, Bytes(text.begin(), text.end())) ==
         path + ": not a scratchnet model file (it does not start with \"SCRNMODL\")");

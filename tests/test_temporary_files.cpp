@@ -15,7 +15,7 @@
 
 #include "scratchnet/core/atomic_file.hpp"
 #include "scratchnet/core/rng.hpp"
-#include "scratchnet/network/multi_layer_net.hpp"
+#include "scratchnet/network/model_file.hpp"
 #include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;

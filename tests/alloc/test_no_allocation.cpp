@@ -55,16 +55,9 @@ struct Shape {
 constexpr Shape kSmall{20, 32, 20};
 constexpr Shape kMnist{784, 100, 100};  // the benchmark's W1 shapes
 
-// Trains 20 iterations through the Trainer and counts what iterations 2..20 allocate.
-long count_training(const std::string& optimizer, bool batchnorm, double dropout, Shape shape) {
-  scratchnet::MultiLayerNetOptions o;
-  o.input_size = shape.features;
-  o.hidden_sizes = {shape.hidden, shape.hidden};
-  o.output_size = 10;
-  o.use_batchnorm = batchnorm;
-  o.dropout_ratio = dropout;
-  o.weight_decay_lambda = 0.01;
-  scratchnet::MultiLayerNet<float> net(o);
+// Trains net 20 iterations through the Trainer and counts what iterations
+// 2..20 allocate.
+long count_training(const std::string& optimizer, scratchnet::Sequential<float>& net, Shape shape) {
   auto rule = scratchnet::make_optimizer<float>(optimizer);
   const auto train = random_data(20 * shape.batch, shape.features);
   const auto test = random_data(50, shape.features);
@@ -81,6 +74,27 @@ long count_training(const std::string& optimizer, bool batchnorm, double dropout
   return at_last - at_first;
 }
 
+long count_training(const std::string& optimizer, bool batchnorm, double dropout, Shape shape) {
+  scratchnet::MultiLayerNetOptions o;
+  o.input_size = shape.features;
+  o.hidden_sizes = {shape.hidden, shape.hidden};
+  o.output_size = 10;
+  o.use_batchnorm = batchnorm;
+  o.dropout_ratio = dropout;
+  o.weight_decay_lambda = 0.01;
+  scratchnet::MultiLayerNet<float> net(o);
+  return count_training(optimizer, net, shape);
+}
+
+// A network from a layer string, as mnist_train --layers builds it.
+long count_layered_training(const std::string& layers, Shape shape) {
+  scratchnet::Sequential<float> net(shape.features, 3);
+  scratchnet::add_layers(net, scratchnet::parse_layer_specs(layers));
+  net.initialize(scratchnet::WeightInit::he());
+  net.set_weight_decay(0.01);
+  return count_training("adam", net, shape);
+}
+
 }  // namespace
 
 int main() {
@@ -93,6 +107,10 @@ int main() {
   expect_zero("sgd, relu, 784-100-100-10, batch 100", count_training("sgd", false, 0, kMnist));
   expect_zero("adam, batch norm, dropout 0.15, 784-100-100-10, batch 100",
               count_training("adam", true, 0.15, kMnist));
+  const std::string layers =
+      "affine(100),batchnorm,tanh,dropout(0.1,1),affine(64),sigmoid,affine(32),relu,affine(10)";
+  expect_zero(("adam, --layers " + layers + ", batch 100").c_str(),
+              count_layered_training(layers, kMnist));
   // Cross-check that the counter sees allocations at all. The call goes
   // through a volatile pointer: clang elides a new/delete (or malloc/free)
   // pair whose memory is never used, and the probe would count nothing.

@@ -42,6 +42,16 @@ function(last_line text out_var)
   set(${out_var} "${line}" PARENT_SCOPE)
 endfunction()
 
+# A saved model gives, from mnist_predict, the very accuracy line
+# (train_line) that mnist_train reported for it.
+function(expect_predicted_accuracy model train_line)
+  run_program(predicted 0 ${PREDICT} --model ${model} --data ${DATA} --limit-test 200)
+  last_line("${predicted}" predict_line)
+  if(NOT predict_line STREQUAL train_line)
+    message(FATAL_ERROR "mnist_predict on ${model} says '${predict_line}', mnist_train said '${train_line}'")
+  endif()
+endfunction()
+
 set(tiny_data --data ${DATA} --limit-train 300 --limit-test 200)
 set(tiny ${tiny_data} --hidden 32,32)
 run_program(trained 0 ${TRAIN} ${tiny} --epochs 2 --batch 50 --save ${WORK}/model.bin
@@ -62,12 +72,27 @@ if(NOT rows EQUAL 3)
   message(FATAL_ERROR "history.csv has ${rows} lines, expected a header and 2 epochs")
 endif()
 
-# The saved model gives the very accuracy the trained one reported.
-run_program(predicted 0 ${PREDICT} --model ${WORK}/model.bin --data ${DATA} --limit-test 200)
-last_line("${predicted}" predict_line)
-if(NOT predict_line STREQUAL train_line)
-  message(FATAL_ERROR "mnist_predict says '${predict_line}', mnist_train said '${train_line}'")
+expect_predicted_accuracy(${WORK}/model.bin "${train_line}")
+
+# Any stack of layers from --layers: trained, saved, and the same accuracy
+# from mnist_predict; resumed from its checkpoint, the run's layers must match.
+set(layered ${tiny_data} --layers "affine(48), batchnorm, tanh, dropout(0.1), affine(24), relu, affine(10)")
+run_program(layered_run 0 ${TRAIN} ${layered} --epochs 2 --batch 50 --save ${WORK}/layered.bin
+            --checkpoint ${WORK}/layered.ckpt)
+last_line("${layered_run}" layered_line)
+string(FIND "${layered_run}" "network: 784 -> affine(48),batchnorm,tanh,dropout(0.1),affine(24),relu,affine(10)" at)
+if(at EQUAL -1 OR NOT layered_line MATCHES "^test accuracy: 0\\.[0-9][0-9][0-9][0-9]$")
+  message(FATAL_ERROR "mnist_train --layers printed:\n${layered_run}")
 endif()
+expect_predicted_accuracy(${WORK}/layered.bin "${layered_line}")
+expect_one_line_error("--resume: --layers was affine(48),batchnorm,tanh,dropout(0.1),affine(24),relu,affine(10) in ${WORK}/layered.ckpt and is affine(48),batchnorm,tanh,affine(24),relu,affine(10) now"
+  ${TRAIN} ${tiny_data} --layers "affine(48),batchnorm,tanh,affine(24),relu,affine(10)" --epochs 3
+  --checkpoint ${WORK}/layered.ckpt --resume)
+# The recipe's checkpoint resumed as a layer list: the flag that differs is named.
+run_program(ignored 0 ${TRAIN} ${tiny} --epochs 1 --checkpoint ${WORK}/layered_recipe.ckpt)
+expect_one_line_error("--resume: --hidden was 784-32-32-10 in ${WORK}/layered_recipe.ckpt and is none now"
+  ${TRAIN} ${tiny_data} --layers "affine(48),batchnorm,tanh,affine(24),relu,affine(10)" --epochs 2
+  --checkpoint ${WORK}/layered_recipe.ckpt --resume)
 
 # Two epochs, then resumed to four from the checkpoint: the same model bytes
 # as four epochs in one run.
@@ -250,6 +275,13 @@ foreach(case
     "--seed: -1 is negative|${TRAIN};${tiny};--epochs;1;--seed;-1"
     "lr: must be a finite positive number, got 0|${TRAIN};${tiny};--epochs;1;--lr;0"
     "hidden_sizes: the network would hold|${TRAIN};${tiny_data};--epochs;1;--hidden;1000000000"
+    "--layers: layer 3 'conv(3)' at character 18: unknown layer kind 'conv'|${TRAIN};${tiny_data};--layers;affine(256),relu,conv(3),affine(10)"
+    "--layers: layer 1 'affine(' at character 8: argument 'outputs': expected a number, found the end|${TRAIN};${tiny_data};--layers;affine("
+    "--layers: layer 2 'dropout(x)' at character 21: expected '=' after the argument name|${TRAIN};${tiny_data};--layers;affine(10),dropout(x)"
+    "--layers: layer 1 at character 4: the layer list is empty|${TRAIN};${tiny_data};--layers;   "
+    "--layers: layer 1 'affine(0)' at character 1: argument 'outputs': must be a whole number|${TRAIN};${tiny_data};--layers;affine(0),relu,affine(10)"
+    "--layers: the last layer gives 32 values per row, but the data has 10 classes|${TRAIN};${tiny_data};--layers;affine(32),relu"
+    "--hidden excludes --layers|${TRAIN};${tiny_data};--layers;affine(10);--hidden;5"
     "train-images-idx3-ubyte: cannot open file (Too many levels of symbolic links)|${TRAIN};--data;${WORK}/link_loop")
   string(REPLACE "|" ";" parts "${case}")
   expect_one_line_error(${parts})

@@ -7,6 +7,10 @@
 
 namespace scratchnet {
 
+template class Sequential<float>;
+template class Sequential<double>;
+template class LayerRegistry<float>;
+template class LayerRegistry<double>;
 template class MultiLayerNet<float>;
 template class MultiLayerNet<double>;
 template class Trainer<float>;
@@ -48,6 +52,11 @@ void use_function_templates(const std::string& path) {
   confusion_matrix(net, first.x, first.labels);
   net.save(path);
   MultiLayerNet<T>::load(path);
+  Sequential<T> any(784);
+  add_layers(any, parse_layer_specs<T>("affine(100),relu,affine(10)"));
+  Sequential<T>::from_bytes(any.to_bytes());
+  Sequential<T>::load(path);
+  to_string<T>(layer_specs(any));
 
   std::unique_ptr<Optimizer<T>> adam = make_optimizer<T>("adam", OptimizerOptions{});
   adam->update(net.params());

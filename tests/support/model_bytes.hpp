@@ -1,5 +1,6 @@
 // Crafting model files byte by byte (docs/model-format.md): reseal the CRC-32
-// after a change, and the error load() gives. Shared by the model-file tests
+// after a change, write a file of version 1 (which the library reads but no
+// longer writes), and the error load() gives. Shared by the model-file tests
 // and the bad-input corpus.
 #pragma once
 
@@ -9,8 +10,9 @@
 #include <string>
 
 #include "bytes.hpp"
+#include "scratchnet/core/binary_writer.hpp"
 #include "scratchnet/core/file_envelope.hpp"
-#include "scratchnet/network/multi_layer_net.hpp"
+#include "scratchnet/network/model_file.hpp"
 
 namespace scratchnet::test {
 
@@ -22,7 +24,47 @@ inline void reseal(Bytes& bytes) {
   put_le(bytes, body, scratchnet::crc32(bytes.data(), body), 4);
 }
 
-// Offsets of the fields of a model file whose network has two hidden layers
+// The version-1 file of net, as scratchnet wrote it before version 2
+// (docs/model-format.md, "Version 1"): the options block, then the tensors.
+template <typename T>
+Bytes v1_model_bytes(const scratchnet::MultiLayerNet<T>& net) {
+  const scratchnet::MultiLayerNetOptions& o = net.options();
+  scratchnet::BinaryWriter out;
+  const std::string magic = "SCRNMODL";
+  out.raw(reinterpret_cast<const unsigned char*>(magic.data()), magic.size());
+  out.u32(1);
+  out.u32(sizeof(T));
+  out.i64(o.input_size);
+  out.u32(static_cast<std::uint32_t>(o.hidden_sizes.size()));
+  for (scratchnet::Index width : o.hidden_sizes) out.i64(width);
+  out.i64(o.output_size);
+  out.u32(static_cast<std::uint32_t>(o.activation == scratchnet::Activation::relu      ? 0
+                                     : o.activation == scratchnet::Activation::sigmoid ? 1
+                                                                                       : 2));
+  using Kind = scratchnet::WeightInit::Kind;
+  const Kind init = o.weight_init.kind();
+  out.u32(init == Kind::std_dev ? 0 : init == Kind::xavier ? 1 : 2);
+  out.f64(init == Kind::std_dev ? o.weight_init.std_dev() : 0.0);
+  out.f64(o.weight_decay_lambda);
+  out.u8(o.use_batchnorm ? 1 : 0);
+  out.f64(o.dropout_ratio);
+  out.u8(o.inverted_dropout ? 1 : 0);
+  out.u64(o.seed);
+  out.u32(static_cast<std::uint32_t>(net.params().size()));
+  for (const auto& p : net.params()) {
+    out.string(p.name);
+    out.matrix(*p.value);
+  }
+  out.u32(static_cast<std::uint32_t>(net.buffers().size()));
+  for (const auto& b : net.buffers()) {
+    out.string(b.name);
+    out.matrix(*b.value);
+  }
+  out.crc32_of_all();
+  return out.take();
+}
+
+// Offsets of the fields of a version-1 file whose network has two hidden layers
 // (docs/model-format.md), up to the first parameter's name.
 namespace two_hidden_layers {
 constexpr std::size_t kVersion = 8;
@@ -44,13 +86,13 @@ constexpr std::size_t kParamCount = 94;
 constexpr std::size_t kFirstName = kParamCount + 4;  // its u32 length, then the name
 }  // namespace two_hidden_layers
 
-// The message load() throws for these bytes, written to path, or "" when
+// The message Net::load throws for these bytes, written to path, or "" when
 // they load; any exception other than ModelFormatError fails the test.
-template <typename T>
+template <typename T, typename Net = scratchnet::MultiLayerNet<T>>
 std::string load_error(const std::string& path, const Bytes& bytes) {
   write_bytes(path, bytes);
   try {
-    scratchnet::MultiLayerNet<T>::load(path);
+    Net::load(path);
   } catch (const scratchnet::ModelFormatError& e) {
     return e.what();
   } catch (const std::exception& e) {

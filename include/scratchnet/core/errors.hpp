@@ -2,6 +2,8 @@
 // std::invalid_argument; the types here are for what comes from outside.
 #pragma once
 
+#include <cstdio>
+#include <cstdlib>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -35,6 +37,15 @@ inline std::string option_value(double x) {
   std::ostringstream out;
   out << x;
   return out.str();
+}
+
+// A number as text that reads back to the same double: the shorter of %.15g
+// and %.17g (run settings, layer strings).
+inline std::string exact_number(double x) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.15g", x);
+  if (std::strtod(text, nullptr) != x) std::snprintf(text, sizeof text, "%.17g", x);
+  return text;
 }
 }  // namespace detail
 

@@ -39,8 +39,15 @@ namespace detail {
 // body, and a CRC-32 of everything before it.
 struct FileEnvelope {
   std::array<unsigned char, 8> magic;
-  std::uint32_t version;
-  std::string kind;  // "model", "checkpoint": names the file in messages
+  std::uint32_t version;         // the one written
+  std::string kind;              // "model", "checkpoint": names the file in messages
+  std::uint32_t oldest_version;  // the oldest one still read
+
+  // "version 2", "versions 1 to 2"
+  std::string versions_read() const {
+    if (oldest_version == version) return "version " + std::to_string(version);
+    return "versions " + std::to_string(oldest_version) + " to " + std::to_string(version);
+  }
 };
 
 // Throws "<path>: not a scratchnet model file ..." unless bytes (at least
@@ -54,9 +61,11 @@ inline void check_magic(const Bytes& bytes, const std::string& path, const FileE
 }
 
 // Checks the magic, then the version, then the checksum, in that order, and
-// returns a reader over the body (after the version, before the CRC).
+// returns a reader over the body (after the version, before the CRC); the
+// version found goes to *version_found when given.
 inline BinaryReader open_envelope(const Bytes& bytes, const std::string& path,
-                                  const FileEnvelope& envelope, std::size_t min_size) {
+                                  const FileEnvelope& envelope, std::size_t min_size,
+                                  std::uint32_t* version_found = nullptr) {
   const auto refuse = [&](const std::string& why) { detail::fail_file(path, why); };
   if (bytes.size() < min_size) {
     refuse("too short to be a " + envelope.kind + " file (" + std::to_string(bytes.size()) +
@@ -66,10 +75,11 @@ inline BinaryReader open_envelope(const Bytes& bytes, const std::string& path,
   BinaryReader in(bytes.data(), bytes.size() - 4, path);
   in.raw(envelope.magic.size(), "magic");
   const std::uint32_t version = in.u32("format version");
-  if (version != envelope.version) {
+  if (version < envelope.oldest_version || version > envelope.version) {
     refuse("unsupported " + envelope.kind + " format version " + std::to_string(version) +
-           " (this scratchnet reads version " + std::to_string(envelope.version) + ")");
+           " (this scratchnet reads " + envelope.versions_read() + ")");
   }
+  if (version_found != nullptr) *version_found = version;
   BinaryReader crc_field(bytes.data() + bytes.size() - 4, 4, path);
   const std::uint32_t stored = crc_field.u32("checksum");
   const std::uint32_t computed = crc32(bytes.data(), bytes.size() - 4);

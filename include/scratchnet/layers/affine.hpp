@@ -2,11 +2,13 @@
 // outputs and b a row of outputs values.
 #pragma once
 
+#include <cstdint>
+#include <memory>
 #include <string>
 
 #include "scratchnet/core/errors.hpp"
 #include "scratchnet/core/parallel.hpp"
-#include "scratchnet/layers/layer.hpp"
+#include "scratchnet/layers/layer_kind.hpp"
 
 namespace scratchnet {
 
@@ -17,9 +19,26 @@ class Affine : public Layer<T> {
       : W(Matrix<T>::Zero(inputs, outputs)),
         b(Matrix<T>::Zero(1, outputs)),
         dW(Matrix<T>::Zero(inputs, outputs)),
-        db(Matrix<T>::Zero(1, outputs)) {}
+        db(Matrix<T>::Zero(1, outputs)) {
+    require(inputs > 0 && outputs > 0, "affine",
+            "needs positive sizes, got " + std::to_string(inputs) + " inputs and " +
+                std::to_string(outputs) + " outputs");
+  }
 
+  // affine(outputs), for rows of any width: W of inputs x outputs and b.
+  static LayerKind<T> layer_kind() {
+    return {"affine",
+            {"outputs"},
+            [](const LayerConfig& config, Index inputs) {
+              return std::make_unique<Affine>(inputs, config.whole("outputs"));
+            },
+            [](const LayerConfig& config, Index inputs) {
+              return (static_cast<std::uint64_t>(inputs) + 1) *
+                     static_cast<std::uint64_t>(config.whole("outputs"));
+            }};
+  }
   std::string kind() const override { return "affine"; }
+  LayerConfig config() const override { return {{"outputs", static_cast<double>(W.cols())}}; }
 
   Index output_size(Index inputs) const override {
     require(

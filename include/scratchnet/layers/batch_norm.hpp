@@ -4,10 +4,12 @@
 #pragma once
 
 #include <cmath>
+#include <cstdint>
+#include <memory>
 #include <string>
 
 #include "scratchnet/core/errors.hpp"
-#include "scratchnet/layers/layer.hpp"
+#include "scratchnet/layers/layer_kind.hpp"
 
 namespace scratchnet {
 
@@ -15,19 +17,36 @@ template <typename T>
 class BatchNorm : public Layer<T> {
  public:
   static constexpr double kEpsilon = 1e-6;
+  static constexpr double kDefaultMomentum = 0.9;
 
-  explicit BatchNorm(Index features, double momentum = 0.9)
+  explicit BatchNorm(Index features, double momentum = kDefaultMomentum)
       : gamma(Matrix<T>::Ones(1, features)),
         beta(Matrix<T>::Zero(1, features)),
         dgamma(Matrix<T>::Zero(1, features)),
         dbeta(Matrix<T>::Zero(1, features)),
         running_mean(Matrix<T>::Zero(1, features)),
         running_var(Matrix<T>::Zero(1, features)),
-        momentum_(static_cast<T>(momentum)) {
+        momentum_(momentum) {
     require(momentum >= 0 && momentum < 1, "momentum", "must be in [0, 1)");
   }
 
+  // batchnorm(momentum = 0.9), over the width of the rows it gets: gamma,
+  // beta and the two running statistics.
+  static LayerKind<T> layer_kind() {
+    return {
+        "batchnorm",
+        {"momentum"},
+        [](const LayerConfig& config, Index inputs) {
+          return std::make_unique<BatchNorm>(inputs,
+                                             config.number_or("momentum", kDefaultMomentum));
+        },
+        [](const LayerConfig&, Index inputs) { return 4 * static_cast<std::uint64_t>(inputs); }};
+  }
   std::string kind() const override { return "batchnorm"; }
+  LayerConfig config() const override {
+    if (momentum_ == kDefaultMomentum) return {};
+    return {{"momentum", momentum_}};
+  }
 
   Index output_size(Index inputs) const override {
     require(
@@ -40,13 +59,14 @@ class BatchNorm : public Layer<T> {
   //        running = m running + (1 - m) batch;  test: mu, var = running.   y = gamma xn + beta
   const Matrix<T>& forward(const Matrix<T>& x, bool train) override {
     if (train) {
+      const auto momentum = static_cast<T>(momentum_);
       if (x.rows() < 2) fail("BatchNorm", "training needs a batch of at least 2 rows");
       const T n = static_cast<T>(x.rows());
       mean_.noalias() = x.colwise().sum() / n;
       xc_ = x.rowwise() - mean_.row(0);
       var_.noalias() = xc_.array().square().matrix().colwise().sum() / n;
-      running_mean = momentum_ * running_mean + (T(1) - momentum_) * mean_;
-      running_var = momentum_ * running_var + (T(1) - momentum_) * var_;
+      running_mean = momentum * running_mean + (T(1) - momentum) * mean_;
+      running_var = momentum * running_var + (T(1) - momentum) * var_;
     } else {
       xc_ = x.rowwise() - running_mean.row(0);
       var_ = running_var;
@@ -91,7 +111,7 @@ class BatchNorm : public Layer<T> {
   Matrix<T> gamma, beta, dgamma, dbeta, running_mean, running_var;
 
  private:
-  T momentum_;
+  double momentum_;
   Matrix<T> mean_, var_, std_, xc_, xn_, out_, dxn_, dvar_, dx_, column_mean_;
 };
 

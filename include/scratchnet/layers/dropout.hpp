@@ -4,11 +4,12 @@
 // and leaves test mode untouched.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "scratchnet/core/errors.hpp"
 #include "scratchnet/core/rng.hpp"
-#include "scratchnet/layers/layer.hpp"
+#include "scratchnet/layers/layer_kind.hpp"
 
 namespace scratchnet {
 
@@ -22,7 +23,19 @@ class Dropout : public Layer<T> {
   }
   Dropout(double ratio, Rng& rng, bool inverted = false) : Dropout(ratio, inverted) { rng_ = &rng; }
 
+  // dropout(ratio, inverted = 0)
+  static LayerKind<T> layer_kind() {
+    return {"dropout", {"ratio", "inverted"}, [](const LayerConfig& config, Index) {
+              return std::make_unique<Dropout>(config.number("ratio"),
+                                               config.flag_or("inverted", false));
+            }};
+  }
   std::string kind() const override { return "dropout"; }
+  LayerConfig config() const override {
+    LayerConfig config{{"ratio", ratio_}};
+    if (inverted_) config.set("inverted", 1);
+    return config;
+  }
   void bind_rng(Rng& rng) override { rng_ = &rng; }
 
   // A held mask is reused by every training forward of the same shape, so a

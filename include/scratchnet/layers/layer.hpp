@@ -9,7 +9,8 @@
 //
 // Everything else has a default that fits a layer without parameters or
 // random state (an activation), so such a layer overrides forward, backward
-// and kind only.
+// and kind only. Each layer also has a static layer_kind() (its name, its
+// arguments and how to make it) that a LayerRegistry lists.
 #pragma once
 
 #include <string>
@@ -18,6 +19,7 @@
 #include "scratchnet/core/param.hpp"
 #include "scratchnet/core/rng.hpp"
 #include "scratchnet/init.hpp"
+#include "scratchnet/layers/layer_config.hpp"
 
 namespace scratchnet {
 
@@ -36,6 +38,9 @@ class Layer {
 
   // "affine", "relu", ...: the layer's kind in messages and model files.
   virtual std::string kind() const = 0;
+  // The arguments that make this layer again through its kind
+  // (layers/layer_kind.hpp): what a model file stores for it.
+  virtual LayerConfig config() const { return {}; }
 
   virtual const Matrix<T>& forward(const Matrix<T>& x, bool train) = 0;
   virtual const Matrix<T>& backward(const Matrix<T>& dout) = 0;

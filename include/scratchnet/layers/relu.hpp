@@ -4,13 +4,14 @@
 
 #include <string>
 
-#include "scratchnet/layers/layer.hpp"
+#include "scratchnet/layers/layer_kind.hpp"
 
 namespace scratchnet {
 
 template <typename T>
 class Relu : public Layer<T> {
  public:
+  static LayerKind<T> layer_kind() { return kind_without_arguments<T, Relu>("relu"); }
   std::string kind() const override { return "relu"; }
   bool is_activation() const override { return true; }
 

@@ -3,13 +3,14 @@
 
 #include <string>
 
-#include "scratchnet/layers/layer.hpp"
+#include "scratchnet/layers/layer_kind.hpp"
 
 namespace scratchnet {
 
 template <typename T>
 class Tanh : public Layer<T> {
  public:
+  static LayerKind<T> layer_kind() { return kind_without_arguments<T, Tanh>("tanh"); }
   std::string kind() const override { return "tanh"; }
   bool is_activation() const override { return true; }
 

@@ -9,23 +9,33 @@
 // running_mean1, running_var1, ...
 #pragma once
 
-#include <memory>
+#include <optional>
+#include <stdexcept>
 #include <string>
-#include <type_traits>
 #include <vector>
 
-#include "scratchnet/core/errors.hpp"
-#include "scratchnet/init.hpp"
-#include "scratchnet/layers/affine.hpp"
-#include "scratchnet/layers/batch_norm.hpp"
-#include "scratchnet/layers/dropout.hpp"
-#include "scratchnet/layers/relu.hpp"
-#include "scratchnet/layers/sigmoid.hpp"
-#include "scratchnet/layers/tanh.hpp"
+#include "scratchnet/network/layer_spec.hpp"
 #include "scratchnet/network/options.hpp"
 #include "scratchnet/network/sequential.hpp"
 
 namespace scratchnet {
+
+// The layers the options make, in order.
+inline std::vector<LayerSpec> recipe_layers(const MultiLayerNetOptions& o) {
+  std::vector<LayerSpec> layers;
+  for (Index width : o.hidden_sizes) {
+    layers.push_back({"affine", {{"outputs", static_cast<double>(width)}}});
+    if (o.use_batchnorm) layers.push_back({"batchnorm", {}});
+    layers.push_back({to_string(o.activation), {}});
+    if (o.dropout_ratio > 0) {
+      LayerConfig dropout{{"ratio", o.dropout_ratio}};
+      if (o.inverted_dropout) dropout.set("inverted", 1);
+      layers.push_back({"dropout", dropout});
+    }
+  }
+  layers.push_back({"affine", {{"outputs", static_cast<double>(o.output_size)}}});
+  return layers;
+}
 
 template <typename T>
 class MultiLayerNet : public Sequential<T> {
@@ -33,17 +43,7 @@ class MultiLayerNet : public Sequential<T> {
   explicit MultiLayerNet(const MultiLayerNetOptions& options)
       : Sequential<T>(options.input_size, options.seed), options_(options) {
     options_.validate();
-    Index inputs = options_.input_size;
-    for (Index width : options_.hidden_sizes) {
-      this->add(std::make_unique<Affine<T>>(inputs, width));
-      if (options_.use_batchnorm) this->add(std::make_unique<BatchNorm<T>>(width));
-      this->add(make_activation());
-      if (options_.dropout_ratio > 0) {
-        this->add(std::make_unique<Dropout<T>>(options_.dropout_ratio, options_.inverted_dropout));
-      }
-      inputs = width;
-    }
-    this->add(std::make_unique<Affine<T>>(inputs, options_.output_size));
+    add_layers(*this, recipe_layers(options_));
     this->initialize(options_.weight_init);
     this->set_weight_decay(options_.weight_decay_lambda);
   }
@@ -53,32 +53,58 @@ class MultiLayerNet : public Sequential<T> {
 
   const MultiLayerNetOptions& options() const { return options_; }
 
-  // The model file: architecture, parameters and running statistics
-  // (docs/model-format.md). Defined in network/model_file.hpp.
-  void save(const std::string& path) const;
-  static MultiLayerNet load(const std::string& path);
-  // The same bytes in memory (checkpoints embed them); path only names the
-  // source in error messages.
-  std::vector<unsigned char> to_bytes(const std::string& path = "model") const;
+  // A model file of this recipe (save and to_bytes are Sequential's); a file
+  // of other layers is refused, naming them. Defined in
+  // network/model_file.hpp.
+  template <typename File = detail::ModelFile<T>>
+  static MultiLayerNet load(const std::string& path) {
+    return File::recipe_load(path);
+  }
+  template <typename File = detail::ModelFile<T>>
   static MultiLayerNet from_bytes(const std::vector<unsigned char>& bytes,
-                                  const std::string& path = "model");
-
- private:
-  std::unique_ptr<Layer<T>> make_activation() const {
-    switch (options_.activation) {
-      case Activation::sigmoid:
-        return std::make_unique<Sigmoid<T>>();
-      case Activation::tanh:
-        return std::make_unique<Tanh<T>>();
-      case Activation::relu:
-        break;
-    }
-    return std::make_unique<Relu<T>>();
+                                  const std::string& path = "model") {
+    return File::recipe_from_bytes(bytes, path);
   }
 
+ private:
   MultiLayerNetOptions options_;
 };
 
-}  // namespace scratchnet
+// The options whose MultiLayerNet has net's layers, input, seed, weight decay
+// and init rule, or nothing when no options make those layers.
+template <typename T>
+std::optional<MultiLayerNetOptions> recipe_of(const Sequential<T>& net) {
+  if (net.loss_kind() != Loss::softmax_cross_entropy) return std::nullopt;
+  MultiLayerNetOptions o;
+  o.input_size = net.input_size();
+  o.seed = net.seed();
+  o.weight_decay_lambda = net.weight_decay();
+  if (net.initialized_with()) o.weight_init = *net.initialized_with();
+  const std::vector<LayerSpec> layers = layer_specs(net);
+  std::vector<Index> widths;
+  try {
+    for (const LayerSpec& layer : layers) {
+      if (layer.kind == "affine") {
+        widths.push_back(layer.config.whole("outputs"));
+      } else if (layer.kind == "batchnorm") {
+        o.use_batchnorm = true;
+      } else if (layer.kind == "dropout") {
+        o.dropout_ratio = layer.config.number("ratio");
+        o.inverted_dropout = layer.config.flag_or("inverted", false);
+      } else {
+        o.activation = parse_activation(layer.kind);
+      }
+    }
+    if (widths.empty()) return std::nullopt;
+    o.output_size = widths.back();
+    widths.pop_back();
+    o.hidden_sizes = widths;
+    o.validate();
+  } catch (const std::invalid_argument&) {
+    return std::nullopt;
+  }
+  if (recipe_layers(o) != layers) return std::nullopt;
+  return o;
+}
 
-#include "scratchnet/network/model_file.hpp"
+}  // namespace scratchnet

@@ -13,6 +13,12 @@
 
 namespace scratchnet {
 
+// At most 2^27 parameter and buffer values in a network: a model file holds
+// 2 GiB, and a network of doubles this size takes 1 GiB, as much again for its
+// gradients. Past it, sizes such as --hidden 1000000000 ended in a bare
+// std::bad_alloc.
+inline constexpr std::uint64_t kMaxNetworkValues = std::uint64_t{1} << 27;
+
 enum class Activation { relu, sigmoid, tanh };
 
 inline std::string to_string(Activation a) {
@@ -46,11 +52,7 @@ struct MultiLayerNetOptions {
   bool inverted_dropout = false;
   std::uint64_t seed = 0;
 
-  // At most 2^27 parameter and buffer values: a model file holds 2 GiB, and
-  // a network of doubles this size takes 1 GiB, as much again for its
-  // gradients. Past it, sizes such as --hidden 1000000000 ended in a bare
-  // std::bad_alloc.
-  static constexpr std::uint64_t kMaxValues = std::uint64_t{1} << 27;
+  static constexpr std::uint64_t kMaxValues = kMaxNetworkValues;
 
   // Every parameter and buffer value of the network these options describe
   // (weights, biases, and with batch norm gamma, beta and the running mean

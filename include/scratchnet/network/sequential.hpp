@@ -1,13 +1,14 @@
-// Sequential: any stack of layers, added at run time, with softmax cross
-// entropy at the end.
+// Sequential: any stack of layers, added at run time, with a loss at the end:
+// softmax cross entropy over class labels (the default), or mean squared
+// error over rows of target values (set_loss, regression).
 //
 //   scratchnet::Sequential<float> net(784);           // rows of 784 inputs
-//   net.add(std::make_unique<scratchnet::Affine<float>>(784, 100));
+//   net.add("affine", {{"outputs", 100}});            // a registered kind
 //   net.add(std::make_unique<scratchnet::Tanh<float>>());
-//   net.add(std::make_unique<scratchnet::Affine<float>>(100, 10));
+//   net.add("affine", {{"outputs", 10}});
 //   net.initialize(scratchnet::WeightInit::xavier());
 //
-// loss = cross entropy + 0.5 * lambda * sum of ||W||^2 over what the layers
+// loss = data loss + 0.5 * lambda * sum of ||W||^2 over what the layers
 // name for weight decay (every W, layers/layer.hpp); the gradient adds
 // lambda * W to each dW. Parameters are named by the weighted layer they
 // follow, as the book names them: W1, b1, gamma1, beta1, W2, ...; a layer
@@ -20,6 +21,7 @@
 #include <cmath>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -28,10 +30,22 @@
 #include "scratchnet/core/rng.hpp"
 #include "scratchnet/init.hpp"
 #include "scratchnet/layers/layer.hpp"
+#include "scratchnet/layers/mean_squared_error.hpp"
 #include "scratchnet/layers/softmax_with_loss.hpp"
 #include "scratchnet/network/labels.hpp"
+#include "scratchnet/network/layer_registry.hpp"
+#include "scratchnet/network/loss.hpp"
+#include "scratchnet/network/options.hpp"
 
 namespace scratchnet {
+
+namespace detail {
+// The model file's reader and writer (network/model_file.hpp): declared here
+// so that save and load compile only where that header is included, and a
+// network alone pulls in no file I/O.
+template <typename T>
+struct ModelFile;
+}  // namespace detail
 
 template <typename T>
 class Sequential {
@@ -43,7 +57,10 @@ class Sequential {
   // input_size: the values in one row of input. seed: of the generator that
   // initialize() and the dropout masks draw from.
   explicit Sequential(Index input_size, std::uint64_t seed = 0)
-      : input_size_(input_size), output_size_(input_size), rng_(std::make_unique<Rng>(seed)) {
+      : input_size_(input_size),
+        output_size_(input_size),
+        seed_(seed),
+        rng_(std::make_unique<Rng>(seed)) {
     require(input_size > 0, "input_size", "must be positive, got " + std::to_string(input_size));
   }
 
@@ -54,42 +71,44 @@ class Sequential {
   // rows the network gives so far ("layer 3 (affine): takes rows of 100
   // values, gets 50").
   Sequential& add(std::unique_ptr<Layer<T>> layer) {
-    const std::string where =
-        "layer " + std::to_string(layers_.size() + 1) + " (" + layer->kind() + ")";
-    Index outputs = 0;
+    const std::string kind = layer->kind();
+    return add_as(std::move(layer), where_next(kind));
+  }
+
+  // Appends a layer of a registered kind (network/layer_registry.hpp), made
+  // for the rows the network gives so far; throws std::invalid_argument
+  // naming the layer (as `where`, else "layer 2 (dropout)") and the fault:
+  // "layer 2 (dropout): argument 'ratio': missing", or that the network
+  // would hold more than kMaxNetworkValues parameter and buffer values.
+  Sequential& add(const std::string& kind, const LayerConfig& config = {},
+                  const std::string& where = "") {
+    const std::string named = where.empty() ? where_next(kind) : where;
+    const LayerRegistry<T>& registry = LayerRegistry<T>::global();
+    std::unique_ptr<Layer<T>> layer;
     try {
-      outputs = layer->output_size(output_size_);
-    } catch (const std::invalid_argument& e) {
-      fail(where, e.what());
-    }
-    const int number = weighted_layers_ + (layer->weighted() ? 1 : 0);
-    ParamList<T> added;
-    layer->append_params(added, number);
-    for (const Param<T>& p : added) {
-      if (std::any_of(params_.begin(), params_.end(),
-                      [&](const Param<T>& q) { return q.name == p.name; })) {
-        fail(where, "would name a parameter " + p.name +
-                        " again; a layer with parameters needs a weighted layer (affine) between "
-                        "it and the last one of its kind");
+      const std::uint64_t values = registry.values(kind, config, output_size_);
+      if (values > kMaxNetworkValues - values_) {
+        fail("network", "would hold more than the " + std::to_string(kMaxNetworkValues) +
+                            " parameter and buffer values a network may have");
       }
+      layer = registry.make(kind, config, output_size_);
+    } catch (const std::invalid_argument& e) {
+      fail(named, e.what());
     }
-    params_.insert(params_.end(), added.begin(), added.end());
-    layer->append_buffers(buffers_, number);
-    layer->append_decayed(decayed_, number);
-    layer->set_input_gradient(!layers_.empty());
-    layer->bind_rng(*rng_);
-    if (layer->is_activation()) hidden_outputs_.push_back(nullptr);
-    weighted_layers_ = number;
-    output_size_ = outputs;
-    layers_.push_back(std::move(layer));
-    return *this;
+    return add_as(std::move(layer), named);
   }
 
   // Draws every layer's parameters from the network's generator, layer after
-  // layer (the book's order: W1, W2, ...).
+  // layer (the book's order: W1, W2, ...), and records the rule (the model
+  // file keeps it).
   void initialize(const WeightInit& init) {
     for (auto& layer : layers_) layer->initialize(init, *rng_);
+    init_ = init;
   }
+  // The rule of the last initialize(), if any.
+  const std::optional<WeightInit>& initialized_with() const { return init_; }
+  // The seed the network's generator started from.
+  std::uint64_t seed() const { return seed_; }
 
   // The lambda of L2 weight decay (0 = none).
   void set_weight_decay(double lambda) {
@@ -98,6 +117,12 @@ class Sequential {
     weight_decay_lambda_ = lambda;
   }
   double weight_decay() const { return weight_decay_lambda_; }
+
+  // The loss after the last layer; labels are then class indices (or one-hot
+  // rows) for softmax cross entropy, rows of target values as wide as the
+  // output for mean squared error.
+  void set_loss(Loss loss) { loss_ = loss; }
+  Loss loss_kind() const { return loss_; }
 
   Index input_size() const { return input_size_; }
   // Columns of the scores: the classes.
@@ -139,23 +164,21 @@ class Sequential {
     return forward(as_input(x), train);
   }
 
-  // Cross entropy plus the weight decay term. train = true runs batch norm on
-  // batch statistics (and updates the running ones) and draws dropout masks.
+  // The data loss plus the weight decay term. train = true runs batch norm
+  // on batch statistics (and updates the running ones) and draws dropout
+  // masks.
   template <typename DerivedX, typename DerivedT>
   T loss(const Eigen::MatrixBase<DerivedX>& x, const Eigen::MatrixBase<DerivedT>& labels,
          bool train = false) {
-    const Matrix<T>& input = as_input(x);
-    const Labels& classes = label_reader_.read(labels, input.rows(), output_size_);
-    return loss_of(input, classes, train);
+    return loss_of(as_input(x), labels, train);
   }
 
   // Backprop in train mode: fills every gradient and returns the loss.
   template <typename DerivedX, typename DerivedT>
   T gradient(const Eigen::MatrixBase<DerivedX>& x, const Eigen::MatrixBase<DerivedT>& labels) {
-    const Matrix<T>& input = as_input(x);
-    const Labels& classes = label_reader_.read(labels, input.rows(), output_size_);
-    const T value = loss_of(input, classes, true);
-    const Matrix<T>* dout = &loss_layer_.backward();
+    const T value = loss_of(as_input(x), labels, true);
+    const Matrix<T>* dout =
+        loss_ == Loss::mean_squared_error ? &squared_error_.backward() : &loss_layer_.backward();
     for (auto layer = layers_.rbegin(); layer != layers_.rend(); ++layer) {
       dout = &(*layer)->backward(*dout);
     }
@@ -168,9 +191,13 @@ class Sequential {
 
   // Fraction of rows whose highest score is the label, in test mode. Runs in
   // chunks so that a whole data set needs no activations of its full size.
+  // Only for classes: throws std::invalid_argument under mean squared error.
   template <typename DerivedX, typename DerivedT>
   double accuracy(const Eigen::MatrixBase<DerivedX>& x, const Eigen::MatrixBase<DerivedT>& labels,
                   Index chunk_rows = kTestBatchRows) {
+    if (loss_ == Loss::mean_squared_error) {
+      fail("accuracy", "counts classes, but this network's loss is mean_squared_error");
+    }
     check_input(x);
     const Labels& classes = label_reader_.read(labels, x.rows(), output_size_);
     Index correct = 0;
@@ -196,11 +223,72 @@ class Sequential {
     for (auto& layer : layers_) layer->hold_random_state(hold);
   }
 
+  // The model file (docs/model-format.md): the input width, the loss, weight
+  // decay, seed and init rule, each layer's kind and arguments, then every
+  // parameter and buffer by name. Defined in network/model_file.hpp: include
+  // it to save or load. from_bytes and to_bytes are the same bytes in memory
+  // (checkpoints embed them); path only names the source in messages.
+  template <typename File = detail::ModelFile<T>>
+  void save(const std::string& path) const {
+    File::save(*this, path);
+  }
+  template <typename File = detail::ModelFile<T>>
+  std::vector<unsigned char> to_bytes(const std::string& path = "model") const {
+    return File::to_bytes(*this, path);
+  }
+  template <typename File = detail::ModelFile<T>>
+  static Sequential load(const std::string& path) {
+    return File::load(path);
+  }
+  template <typename File = detail::ModelFile<T>>
+  static Sequential from_bytes(const std::vector<unsigned char>& bytes,
+                               const std::string& path = "model") {
+    return File::from_bytes(bytes, path);
+  }
+
   SoftmaxWithLoss<T>& loss_layer() { return loss_layer_; }
   // The generator behind initialisation and dropout masks (checkpoints save it).
   Rng& rng() { return *rng_; }
 
  private:
+  Sequential& add_as(std::unique_ptr<Layer<T>> layer, const std::string& where) {
+    Index outputs = 0;
+    try {
+      outputs = layer->output_size(output_size_);
+    } catch (const std::invalid_argument& e) {
+      fail(where, e.what());
+    }
+    const int number = weighted_layers_ + (layer->weighted() ? 1 : 0);
+    ParamList<T> added;
+    layer->append_params(added, number);
+    for (const Param<T>& p : added) {
+      if (std::any_of(params_.begin(), params_.end(),
+                      [&](const Param<T>& q) { return q.name == p.name; })) {
+        fail(where, "would name a parameter " + p.name +
+                        " again; a layer with parameters needs a weighted layer (affine) between "
+                        "it and the last one of its kind");
+      }
+    }
+    params_.insert(params_.end(), added.begin(), added.end());
+    for (const Param<T>& p : added) values_ += static_cast<std::uint64_t>(p.value->size());
+    const std::size_t buffers_before = buffers_.size();
+    layer->append_buffers(buffers_, number);
+    for (std::size_t i = buffers_before; i < buffers_.size(); ++i)
+      values_ += static_cast<std::uint64_t>(buffers_[i].value->size());
+    layer->append_decayed(decayed_, number);
+    layer->set_input_gradient(!layers_.empty());
+    layer->bind_rng(*rng_);
+    if (layer->is_activation()) hidden_outputs_.push_back(nullptr);
+    weighted_layers_ = number;
+    output_size_ = outputs;
+    layers_.push_back(std::move(layer));
+    return *this;
+  }
+
+  std::string where_next(const std::string& kind) const {
+    return "layer " + std::to_string(layers_.size() + 1) + " (" + kind + ")";
+  }
+
   const Matrix<T>& forward(const Matrix<T>& x, bool train) {
     if (layers_.empty()) fail("Sequential", "has no layers");
     const Matrix<T>* h = &x;
@@ -212,8 +300,12 @@ class Sequential {
     return *h;
   }
 
-  T loss_of(const Matrix<T>& x, const Labels& labels, bool train) {
-    T value = loss_layer_.forward(forward(x, train), labels);
+  template <typename DerivedT>
+  T loss_of(const Matrix<T>& x, const Eigen::MatrixBase<DerivedT>& labels, bool train) {
+    const Matrix<T>& output = forward(x, train);
+    T value = loss_ == Loss::mean_squared_error
+                  ? squared_error_.forward(output, labels)
+                  : loss_layer_.forward(output, label_reader_.read(labels, x.rows(), output_size_));
     if (weight_decay_lambda_ > 0) {
       double sum_of_squares = 0;
       for (const Param<T>& p : decayed_)
@@ -254,12 +346,17 @@ class Sequential {
 
   Index input_size_;
   Index output_size_;
+  std::uint64_t seed_;
   std::unique_ptr<Rng> rng_;
+  std::optional<WeightInit> init_;
+  std::uint64_t values_ = 0;
   double weight_decay_lambda_ = 0;
   int weighted_layers_ = 0;
   std::vector<std::unique_ptr<Layer<T>>> layers_;
   std::vector<const Matrix<T>*> hidden_outputs_;
+  Loss loss_ = Loss::softmax_cross_entropy;
   SoftmaxWithLoss<T> loss_layer_;
+  MeanSquaredError<T> squared_error_;
   ParamList<T> params_;
   ParamList<T> decayed_;
   std::vector<Buffer<T>> buffers_;

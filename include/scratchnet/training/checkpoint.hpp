@@ -51,7 +51,7 @@ struct Checkpoint {
 
 namespace detail::checkpoint_file {
 
-inline const FileEnvelope kEnvelope{{'S', 'C', 'R', 'N', 'C', 'K', 'P', 'T'}, 2, "checkpoint"};
+inline const FileEnvelope kEnvelope{{'S', 'C', 'R', 'N', 'C', 'K', 'P', 'T'}, 2, "checkpoint", 2};
 inline constexpr std::uint64_t kMaxBytes = std::uint64_t{1} << 32;
 
 inline void write_rng(BinaryWriter& out, const Rng::Snapshot& s) {

@@ -10,6 +10,9 @@
 //   search.on_trial_end([](const TrialResult& r, int done, int total) { ... });
 //   std::vector<TrialResult> best_first = search.run();
 //
+// Each trial's network is MultiLayerNet<T>(settings.network) unless
+// build_networks_with() gives another recipe, any Sequential.
+//
 // Trials run in parallel over options.jobs threads. Every trial's values and
 // seeds are drawn up front from options.seed, and each trial trains its own
 // network with one Eigen thread, so the results are the same for any number
@@ -191,6 +194,10 @@ class HyperparameterSearch {
   // Called once per finished trial, from the thread that ran it, one call at
   // a time: (result, trials finished so far, total trials).
   using TrialCallback = std::function<void(const TrialResult&, int, int)>;
+  // Makes a trial's network from its settings: settings.network holds the
+  // input size, the trial's seed and the values applied (weight decay,
+  // dropout). Called from the trials' threads, one call per trial.
+  using NetworkBuilder = std::function<Sequential<T>(const TrialSettings&)>;
 
   // Holds out options.validation_ratio of data as the validation set (the
   // book's split: shuffle with options.seed, the first part is validation).
@@ -207,6 +214,7 @@ class HyperparameterSearch {
   }
 
   void on_trial_end(TrialCallback callback) { callback_ = std::move(callback); }
+  void build_networks_with(NetworkBuilder builder) { builder_ = std::move(builder); }
 
   const Dataset<T>& train_set() const { return split_.train; }
   const Dataset<T>& validation_set() const { return split_.validation; }
@@ -276,7 +284,7 @@ class HyperparameterSearch {
     }
     TrialResult result;
     result.trial = trial;
-    MultiLayerNet<T> net(settings.network);
+    Sequential<T> net = builder_ ? builder_(settings) : MultiLayerNet<T>(settings.network);
     auto optimizer = make_optimizer<T>(settings.optimizer, settings.optimizer_options);
     Trainer<T> trainer(net, *optimizer, split_.train, split_.validation, settings.trainer);
     try {
@@ -311,6 +319,7 @@ class HyperparameterSearch {
   ValidationSplit<T> split_;
   std::vector<Trial> trials_;
   TrialCallback callback_;
+  NetworkBuilder builder_;
 };
 
 }  // namespace scratchnet

@@ -1,9 +1,8 @@
-// What defines a training run, besides how long it goes: the network's
-// options, the update rule and its settings, the batch size, sampling and
-// seeds, and the data. A checkpoint records them by name, and
-// Trainer::resume refuses a checkpoint whose run differs in any one
-// (CheckpointMismatch): a relu checkpoint resumed as tanh, under another
-// batch size or on other data used to train on as another run.
+// What defines a training run, besides how long it goes: the network (a
+// MultiLayerNet's options, or any Sequential's layers), the update rule and its settings, the batch
+// size, sampling and seeds, and the data. A checkpoint records them by name, and Trainer::resume
+// refuses a checkpoint whose run differs in any one (CheckpointMismatch): a relu checkpoint resumed
+// as tanh, under another batch size or on other data used to train on as another run.
 //
 // Each setting is text, so that it is stored, compared and printed alike; a
 // number is written in the fewest digits that read back to the same double.
@@ -14,6 +13,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,6 +21,8 @@
 #include "scratchnet/core/crc32.hpp"
 #include "scratchnet/core/errors.hpp"
 #include "scratchnet/data/dataset.hpp"
+#include "scratchnet/network/layer_spec.hpp"
+#include "scratchnet/network/multi_layer_net.hpp"
 #include "scratchnet/network/options.hpp"
 #include "scratchnet/optimizers/optimizer.hpp"
 
@@ -49,18 +51,6 @@ class CheckpointMismatch : public ModelFormatError {
   std::string current_;
 };
 
-namespace detail {
-
-// The shortest of %.15g and %.17g that reads back as x.
-inline std::string setting_number(double x) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.15g", x);
-  if (std::strtod(text, nullptr) != x) std::snprintf(text, sizeof text, "%.17g", x);
-  return text;
-}
-
-}  // namespace detail
-
 inline void add_network_settings(RunSettings& out, const MultiLayerNetOptions& o) {
   std::string sizes = std::to_string(o.input_size);
   for (Index h : o.hidden_sizes) sizes += "-" + std::to_string(h);
@@ -68,18 +58,37 @@ inline void add_network_settings(RunSettings& out, const MultiLayerNetOptions& o
   out.push_back({"network.sizes", sizes});
   out.push_back({"network.activation", to_string(o.activation)});
   out.push_back({"network.weight_init", o.weight_init.to_string()});
-  out.push_back({"network.weight_decay_lambda", detail::setting_number(o.weight_decay_lambda)});
+  out.push_back({"network.weight_decay_lambda", detail::exact_number(o.weight_decay_lambda)});
   out.push_back({"network.use_batchnorm", o.use_batchnorm ? "true" : "false"});
-  out.push_back({"network.dropout_ratio", detail::setting_number(o.dropout_ratio)});
+  out.push_back({"network.dropout_ratio", detail::exact_number(o.dropout_ratio)});
   out.push_back({"network.inverted_dropout", o.inverted_dropout ? "true" : "false"});
   out.push_back({"network.seed", std::to_string(o.seed)});
+}
+
+// A network that is MultiLayerNet's recipe by the options' names above (the
+// names every checkpoint before any-layer networks used); another by its
+// layers first, network.layers ("affine(100),relu,affine(10)"), so that a
+// checkpoint of the other kind is refused naming them, then
+// network.weight_init ("none" when never initialised), weight decay and
+// seed. The input width is in the data's fingerprint.
+template <typename T>
+void add_network_settings(RunSettings& out, const Sequential<T>& net) {
+  if (const std::optional<MultiLayerNetOptions> recipe = recipe_of(net)) {
+    add_network_settings(out, *recipe);
+    return;
+  }
+  out.push_back({"network.layers", to_string<T>(layer_specs(net))});
+  out.push_back({"network.weight_init",
+                 net.initialized_with() ? net.initialized_with()->to_string() : "none"});
+  out.push_back({"network.weight_decay_lambda", detail::exact_number(net.weight_decay())});
+  out.push_back({"network.seed", std::to_string(net.seed())});
 }
 
 template <typename T>
 void add_optimizer_settings(RunSettings& out, const Optimizer<T>& optimizer) {
   out.push_back({"optimizer", optimizer.name()});
   for (const auto& [name, value] : optimizer.hyperparameters()) {
-    out.push_back({"optimizer." + name, detail::setting_number(value)});
+    out.push_back({"optimizer." + name, detail::exact_number(value)});
   }
 }
 

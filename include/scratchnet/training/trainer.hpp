@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -21,7 +22,7 @@
 #include "scratchnet/core/errors.hpp"
 #include "scratchnet/core/rng.hpp"
 #include "scratchnet/data/dataset.hpp"
-#include "scratchnet/network/multi_layer_net.hpp"
+#include "scratchnet/network/model_file.hpp"
 #include "scratchnet/optimizers/optimizer.hpp"
 #include "scratchnet/training/checkpoint.hpp"
 #include "scratchnet/training/checkpoint_fit.hpp"
@@ -57,7 +58,7 @@ class Trainer {
   using IterationCallback = std::function<void(Index, Index, double)>;
 
   // The trainer refers to all four; they must outlive it.
-  Trainer(MultiLayerNet<T>& net, Optimizer<T>& optimizer, const Dataset<T>& train,
+  Trainer(Sequential<T>& net, Optimizer<T>& optimizer, const Dataset<T>& train,
           const Dataset<T>& test, const TrainerOptions& options = {})
       : net_(net),
         optimizer_(optimizer),
@@ -78,10 +79,9 @@ class Trainer {
     require(options.evaluate_samples >= 0, "evaluate_samples", "must be >= 0");
     require(options.checkpoint_every > 0, "checkpoint_every",
             "must be positive, got " + std::to_string(options.checkpoint_every));
-    require(train.features() == net.options().input_size, "train data",
+    require(train.features() == net.input_size(), "train data",
             "has " + std::to_string(train.features()) +
-                " features but the network's input_size is " +
-                std::to_string(net.options().input_size));
+                " features but the network's input_size is " + std::to_string(net.input_size()));
     require(test.size() == 0 || test.features() == train.features(), "test data",
             "has another number of features than the training data");
   }
@@ -137,7 +137,7 @@ class Trainer {
   // differ between a run and its resumption.
   RunSettings run_settings() const {
     RunSettings out;
-    add_network_settings(out, net_.options());
+    add_network_settings(out, net_);
     add_optimizer_settings(out, optimizer_);
     out.push_back({"trainer.batch_size", std::to_string(options_.batch_size)});
     out.push_back(
@@ -161,7 +161,7 @@ class Trainer {
   // training otherwise; the trainer is then unchanged.
   void resume(const std::string& path) {
     Checkpoint<T> c = load_checkpoint<T>(path);
-    MultiLayerNet<T> saved = MultiLayerNet<T>::from_bytes(c.model, path);
+    Sequential<T> saved = Sequential<T>::from_bytes(c.model, path);
     const auto refuse = [&](const std::string& why) { throw ModelFormatError(path + ": " + why); };
     const auto refuse_if = [&](const std::string& why) {
       if (!why.empty()) refuse(why);
@@ -274,18 +274,18 @@ class Trainer {
   // initial weights (their scale, or the weight decay term they give the
   // loss), never from the learning rate.
   [[noreturn]] void diverged(int epoch, Index iteration, double loss) const {
-    const MultiLayerNetOptions& o = net_.options();
+    const std::optional<WeightInit>& init = net_.initialized_with();
     std::vector<std::string> remedies;
     if (!history_.loss.empty()) {
       std::ostringstream lr;
       lr << "a smaller learning rate (now " << optimizer_.learning_rate() << ")";
       remedies.push_back(lr.str());
-    } else if (o.weight_init.kind() == WeightInit::Kind::std_dev) {
-      remedies.push_back("a smaller weight_init (now " + o.weight_init.to_string() + ")");
+    } else if (init && init->kind() == WeightInit::Kind::std_dev) {
+      remedies.push_back("a smaller weight_init (now " + init->to_string() + ")");
     }
-    if (o.weight_decay_lambda > 0) {
+    if (net_.weight_decay() > 0) {
       std::ostringstream decay;
-      decay << "a smaller weight_decay_lambda (now " << o.weight_decay_lambda << ")";
+      decay << "a smaller weight_decay_lambda (now " << net_.weight_decay() << ")";
       remedies.push_back(decay.str());
     }
     if (remedies.empty()) remedies.push_back("inputs of a smaller scale (features near [0, 1])");
@@ -296,7 +296,7 @@ class Trainer {
     throw TrainingDiverged(message.str());
   }
 
-  MultiLayerNet<T>& net_;
+  Sequential<T>& net_;
   Optimizer<T>& optimizer_;
   const Dataset<T>& train_;
   const Dataset<T>& test_;
