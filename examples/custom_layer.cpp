@@ -24,7 +24,9 @@ class LeakyRelu : public scratchnet::Layer<T> {
 
   // leakyrelu(slope): its name and arguments in layer strings and model files.
   static scratchnet::LayerKind<T> layer_kind() {
-    return {"leakyrelu", {"slope"}, [](const scratchnet::LayerConfig& config, scratchnet::Index) {
+    return {"leakyrelu",
+            {"slope"},
+            [](const scratchnet::LayerConfig& config, const scratchnet::Shape&) {
               return std::make_unique<LeakyRelu>(config.number_or("slope", 0.01));
             }};
   }

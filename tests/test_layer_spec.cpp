@@ -42,7 +42,7 @@ class Scale : public sn::Layer<float> {
  public:
   explicit Scale(double scale) : scale_(scale) {}
   static sn::LayerKind<float> layer_kind() {
-    return {"scale", {"by"}, [](const sn::LayerConfig& config, sn::Index) {
+    return {"scale", {"by"}, [](const sn::LayerConfig& config, const sn::Shape&) {
               return std::make_unique<Scale>(config.number("by"));
             }};
   }

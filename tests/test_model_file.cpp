@@ -152,7 +152,7 @@ std::vector<std::size_t> section_ends(const Bytes& bytes) {
   const auto version = get_le(bytes, at, 4);
   mark(4);
   mark(4);  // scalar type
-  mark(8);  // input size
+  mark(8);  // input size (version 1), channels (version 2)
   if (version == 1) {
     const auto hidden = static_cast<std::size_t>(get_le(bytes, at, 4));
     mark(4);
@@ -160,6 +160,8 @@ std::vector<std::size_t> section_ends(const Bytes& bytes) {
     for (std::size_t size : std::vector<std::size_t>{8, 4, 4, 8, 8, 1, 8, 1, 8})
       mark(size);  // output_size ... seed
   } else {
+    mark(8);                                                                   // height
+    mark(8);                                                                   // width
     mark_string();                                                             // loss
     for (std::size_t size : std::vector<std::size_t>{8, 8, 4, 8}) mark(size);  // decay ... init std
     const auto layers = static_cast<std::size_t>(get_le(bytes, at, 4));
@@ -532,7 +534,7 @@ TEST_CASE("Files that are not models", "[model_file][errors]") {
 
   const std::string path = dir.file("other.bin");
   CHECK(load_error<float>(path, {}) ==
-        path + ": too short to be a model file (0 bytes; a model file has at least 72)");
+        path + ": too short to be a model file (0 bytes; a model file has at least 88)");
   const std::string text(200, 'x');
   CHECK(load_error<float>(path, Bytes(text.begin(), text.end())) ==
         path + ": not a scratchnet model file (it does not start with \"SCRNMODL\")");

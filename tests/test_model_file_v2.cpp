@@ -35,7 +35,7 @@ struct HandWrittenModel {
     std::uint64_t rows, cols;
   };
   std::uint32_t scalar = 8;
-  std::int64_t inputs = 2;
+  std::int64_t channels = 2, height = 1, width = 1;
   std::string loss = "softmax_cross_entropy";
   double weight_decay = 0.5;
   std::uint64_t seed = 9;
@@ -52,7 +52,9 @@ struct HandWrittenModel {
     out.raw(reinterpret_cast<const unsigned char*>(magic.data()), magic.size());
     out.u32(2);
     out.u32(scalar);
-    out.i64(inputs);
+    out.i64(channels);
+    out.i64(height);
+    out.i64(width);
     out.string(loss);
     out.f64(weight_decay);
     out.u64(seed);
@@ -235,10 +237,16 @@ TEST_CASE("Crafted version-2 files name the fault", "[model_file][errors]") {
   model.weight_decay = -1;
   CHECK_THAT(error_of(model), StartsWith(refused("invalid weight_decay_lambda: ")));
   model = {};
-  model.inputs = 0;
-  CHECK(error_of(model) == refused("invalid input size 0"));
-  model.inputs = std::int64_t{1} << 40;
-  CHECK(error_of(model) == refused("invalid input size 1099511627776"));
+  model.channels = 0;
+  CHECK(error_of(model) == refused("invalid input shape 0x1x1 (each at least 1, at most "
+                                   "2147483647 values in all)"));
+  model.channels = std::int64_t{1} << 40;
+  CHECK_THAT(error_of(model), StartsWith(refused("invalid input shape 1099511627776x1x1")));
+  model.channels = 1 << 16;
+  model.height = 1 << 16;
+  CHECK_THAT(error_of(model), StartsWith(refused("invalid input shape 65536x65536x1")));
+  model.channels = -1;
+  CHECK_THAT(error_of(model), StartsWith(refused("invalid input shape -1x65536x1")));
 
   // Tensors against the layers.
   model = {};
@@ -323,4 +331,16 @@ TEMPLATE_TEST_CASE("A version-2 file damaged anywhere is refused or loads, never
     }
   }
   CHECK(refused > 400);
+}
+
+TEST_CASE("An image input keeps its shape through the file", "[model_file]") {
+  sn::Sequential<float> net(sn::Shape{1, 28, 28}, 2);
+  net.add("affine", {{"outputs", 10}});
+  CHECK(net.input_size() == 784);
+  CHECK(net.param("W1").rows() == 784);
+  const sn::Sequential<float> loaded = sn::Sequential<float>::from_bytes(net.to_bytes());
+  CHECK(loaded.input_shape() == sn::Shape{1, 28, 28});
+  CHECK(loaded.input_shape().to_string() == "1x28x28");
+  // A MultiLayerNet takes vectors: an image network is not its recipe.
+  CHECK_THROWS_AS(sn::MultiLayerNet<float>::from_bytes(net.to_bytes()), sn::ModelFormatError);
 }

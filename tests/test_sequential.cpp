@@ -129,7 +129,8 @@ TEST_CASE("Layers that do not fit are refused, naming the layer", "[sequential][
   CHECK(net.layers().size() == 2);
   CHECK(net.params().size() == 4);
   CHECK(net.output_size() == 5);
-  CHECK(sn::test::refusal([] { Net bad(0); }) == "input_size: must be positive, got 0");
+  CHECK(sn::test::refusal([] { Net bad(0); }) ==
+        "input_size: must be positive and at most 2147483647, got 0");
 }
 
 TEST_CASE("A dropout layer outside a network says so", "[sequential][errors]") {

@@ -25,26 +25,28 @@ class Affine : public Layer<T> {
                 std::to_string(outputs) + " outputs");
   }
 
-  // affine(outputs), for rows of any width: W of inputs x outputs and b.
+  // affine(outputs), for samples of any shape (an image is taken as the
+  // vector of its values, as the book's Affine reshapes it): W of inputs x
+  // outputs and b.
   static LayerKind<T> layer_kind() {
     return {"affine",
             {"outputs"},
-            [](const LayerConfig& config, Index inputs) {
-              return std::make_unique<Affine>(inputs, config.whole("outputs"));
+            [](const LayerConfig& config, const Shape& input) {
+              return std::make_unique<Affine>(input.size(), config.whole("outputs"));
             },
-            [](const LayerConfig& config, Index inputs) {
-              return (static_cast<std::uint64_t>(inputs) + 1) *
+            [](const LayerConfig& config, const Shape& input) {
+              return (static_cast<std::uint64_t>(input.size()) + 1) *
                      static_cast<std::uint64_t>(config.whole("outputs"));
             }};
   }
   std::string kind() const override { return "affine"; }
   LayerConfig config() const override { return {{"outputs", static_cast<double>(W.cols())}}; }
 
-  Index output_size(Index inputs) const override {
-    require(
-        inputs == W.rows(), "affine",
-        "takes rows of " + std::to_string(W.rows()) + " values, gets " + std::to_string(inputs));
-    return W.cols();
+  Shape output_shape(const Shape& input) const override {
+    require(input.size() == W.rows(), "affine",
+            "takes rows of " + std::to_string(W.rows()) + " values, gets " +
+                std::to_string(input.size()));
+    return Shape::vector(W.cols());
   }
 
   // The first layer of a network needs no dx: skipping it saves a product as

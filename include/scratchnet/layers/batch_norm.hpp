@@ -33,14 +33,15 @@ class BatchNorm : public Layer<T> {
   // batchnorm(momentum = 0.9), over the width of the rows it gets: gamma,
   // beta and the two running statistics.
   static LayerKind<T> layer_kind() {
-    return {
-        "batchnorm",
-        {"momentum"},
-        [](const LayerConfig& config, Index inputs) {
-          return std::make_unique<BatchNorm>(inputs,
-                                             config.number_or("momentum", kDefaultMomentum));
-        },
-        [](const LayerConfig&, Index inputs) { return 4 * static_cast<std::uint64_t>(inputs); }};
+    return {"batchnorm",
+            {"momentum"},
+            [](const LayerConfig& config, const Shape& input) {
+              return std::make_unique<BatchNorm>(input.size(),
+                                                 config.number_or("momentum", kDefaultMomentum));
+            },
+            [](const LayerConfig&, const Shape& input) {
+              return 4 * static_cast<std::uint64_t>(input.size());
+            }};
   }
   std::string kind() const override { return "batchnorm"; }
   LayerConfig config() const override {
@@ -48,11 +49,11 @@ class BatchNorm : public Layer<T> {
     return {{"momentum", momentum_}};
   }
 
-  Index output_size(Index inputs) const override {
-    require(
-        inputs == gamma.cols(), "batchnorm",
-        "normalises " + std::to_string(gamma.cols()) + " features, gets " + std::to_string(inputs));
-    return inputs;
+  Shape output_shape(const Shape& input) const override {
+    require(input.size() == gamma.cols(), "batchnorm",
+            "normalises " + std::to_string(gamma.cols()) + " features, gets " +
+                std::to_string(input.size()));
+    return input;
   }
 
   // train: mu = mean(x), var = mean((x - mu)^2), xn = (x - mu) / sqrt(var + eps),

@@ -25,7 +25,7 @@ class Dropout : public Layer<T> {
 
   // dropout(ratio, inverted = 0)
   static LayerKind<T> layer_kind() {
-    return {"dropout", {"ratio", "inverted"}, [](const LayerConfig& config, Index) {
+    return {"dropout", {"ratio", "inverted"}, [](const LayerConfig& config, const Shape&) {
               return std::make_unique<Dropout>(config.number("ratio"),
                                                config.flag_or("inverted", false));
             }};

@@ -18,6 +18,7 @@
 
 #include "scratchnet/core/param.hpp"
 #include "scratchnet/core/rng.hpp"
+#include "scratchnet/core/shape.hpp"
 #include "scratchnet/init.hpp"
 #include "scratchnet/layers/layer_config.hpp"
 
@@ -45,9 +46,9 @@ class Layer {
   virtual const Matrix<T>& forward(const Matrix<T>& x, bool train) = 0;
   virtual const Matrix<T>& backward(const Matrix<T>& dout) = 0;
 
-  // The width of the output for rows of `inputs` values; throws
-  // std::invalid_argument when the layer cannot take such rows.
-  virtual Index output_size(Index inputs) const { return inputs; }
+  // The shape of the output for samples of the input shape; throws
+  // std::invalid_argument when the layer cannot take them.
+  virtual Shape output_shape(const Shape& input) const { return input; }
 
   // A weighted layer (Affine) starts a new number for the names of the
   // parameters that follow: W1, b1, then gamma1 and beta1 of the batch norm

@@ -66,6 +66,20 @@ class LayerConfig {
     return static_cast<Index>(value);
   }
 
+  // A count that may be left out: a whole number in [least, kMaxWhole], or
+  // fallback when the argument is not given.
+  Index whole_or(const std::string& name, Index fallback, Index least = 1) const {
+    if (!has(name)) return fallback;
+    const double value = number(name);
+    if (!(value >= static_cast<double>(least) && value <= static_cast<double>(kMaxWhole)) ||
+        std::floor(value) != value) {
+      fail("argument '" + name + "'", "must be a whole number in [" + std::to_string(least) + ", " +
+                                          std::to_string(kMaxWhole) + "], got " +
+                                          detail::option_value(value));
+    }
+    return static_cast<Index>(value);
+  }
+
   // A yes/no argument: 0 or 1.
   bool flag_or(const std::string& name, bool fallback) const {
     const double value = number_or(name, fallback ? 1 : 0);

@@ -50,17 +50,18 @@ class LayerRegistry {
     return *kind;
   }
 
-  // A layer of that kind for rows of `inputs` values; throws
+  // A layer of that kind for samples of the input shape; throws
   // std::invalid_argument for an unknown kind, an argument the kind does not
   // take, or a value it refuses.
   std::unique_ptr<Layer<T>> make(const std::string& name, const LayerConfig& config,
-                                 Index inputs) const {
-    return checked(name, config).make(config, inputs);
+                                 const Shape& input) const {
+    return checked(name, config).make(config, input);
   }
 
   // The parameter and buffer values that layer would hold, without making it.
-  std::uint64_t values(const std::string& name, const LayerConfig& config, Index inputs) const {
-    return checked(name, config).values(config, inputs);
+  std::uint64_t values(const std::string& name, const LayerConfig& config,
+                       const Shape& input) const {
+    return checked(name, config).values(config, input);
   }
 
   // "affine, batchnorm, ..."

@@ -1,5 +1,5 @@
 // Sequential::save and Sequential::load: one file with the network's input
-// width, loss, weight decay, seed and init rule, its layers (kind and
+// shape, loss, weight decay, seed and init rule, its layers (kind and
 // arguments), every parameter and buffer by name, and a CRC-32 over all of
 // it. The byte layout is in docs/model-format.md. The file depends on the
 // model only: the same model always gives the same bytes. Files of version 1
@@ -35,7 +35,7 @@ inline const FileEnvelope kEnvelope{{'S', 'C', 'R', 'N', 'M', 'O', 'D', 'L'}, 2,
 inline constexpr std::uint64_t kMaxBytes = std::uint64_t{1} << 31;  // 2 GiB
 // The smallest file of either version: version 2 with an empty loss name,
 // no layer, no tensor.
-inline constexpr std::size_t kMinBytes = 8 + 4 + 4 + 8 + 4 + 8 + 8 + 4 + 8 + 4 + 4 + 4 + 4;
+inline constexpr std::size_t kMinBytes = 8 + 4 + 4 + 3 * 8 + 4 + 8 + 8 + 4 + 8 + 4 + 4 + 4 + 4;
 inline constexpr std::size_t kMaxNameLength = 256;
 
 // Codes of the init rule; version 1 has the first three.
@@ -144,7 +144,9 @@ struct ModelFile {
     BinaryWriter out;
     begin_envelope(out, mf::kEnvelope);
     out.u32(static_cast<std::uint32_t>(sizeof(T)));
-    out.i64(net.input_size());
+    out.i64(net.input_shape().channels);
+    out.i64(net.input_shape().height);
+    out.i64(net.input_shape().width);
     out.string(to_string(net.loss_kind()));
     out.f64(net.weight_decay());
     out.u64(net.seed());
@@ -229,14 +231,27 @@ struct ModelFile {
     return read_whole_file(path, model_file::kMaxBytes, "model file", &model_file::kEnvelope);
   }
 
+  // Channels, height and width, each at least 1, at most kMaxWhole values
+  // in all.
+  static Shape read_input_shape(BinaryReader& in) {
+    const std::int64_t channels = in.i64("input channels");
+    const std::int64_t height = in.i64("input height");
+    const std::int64_t width = in.i64("input width");
+    const std::int64_t most = LayerConfig::kMaxWhole;
+    if (channels < 1 || height < 1 || width < 1 || channels > most || height > most / channels ||
+        width > most / (channels * height)) {
+      in.fail("invalid input shape " + std::to_string(channels) + "x" + std::to_string(height) +
+              "x" + std::to_string(width) + " (each at least 1, at most " + std::to_string(most) +
+              " values in all)");
+    }
+    return {channels, height, width};
+  }
+
   // The network a version-2 header and layer list describe, before its
   // tensors are read.
   static Sequential<T> read_layers(BinaryReader& in) {
     namespace mf = model_file;
-    const std::int64_t inputs = in.i64("input size");
-    if (inputs < 1 || inputs > LayerConfig::kMaxWhole) {
-      in.fail("invalid input size " + std::to_string(inputs));
-    }
+    const Shape input = read_input_shape(in);
     const std::string loss_name = in.string("loss", mf::kMaxNameLength);
     Loss loss = Loss::softmax_cross_entropy;
     try {
@@ -247,7 +262,7 @@ struct ModelFile {
     const double weight_decay = in.f64("weight decay");
     const std::uint64_t seed = in.u64("seed");
     const std::optional<WeightInit> init = mf::read_init(in);
-    Sequential<T> net(static_cast<Index>(inputs), seed);
+    Sequential<T> net(input, seed);
     net.set_loss(loss);
     try {
       net.set_weight_decay(weight_decay);
@@ -272,7 +287,7 @@ struct ModelFile {
         config.set(name, in.f64("argument " + name + " of " + layer));
       }
       try {
-        values += registry.values(kind, config, net.output_size());
+        values += registry.values(kind, config, net.output_shape());
       } catch (const std::invalid_argument& e) {
         in.fail(layer + " (" + kind + "): " + e.what());
       }

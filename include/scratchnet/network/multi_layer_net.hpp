@@ -74,7 +74,9 @@ class MultiLayerNet : public Sequential<T> {
 // and init rule, or nothing when no options make those layers.
 template <typename T>
 std::optional<MultiLayerNetOptions> recipe_of(const Sequential<T>& net) {
-  if (net.loss_kind() != Loss::softmax_cross_entropy) return std::nullopt;
+  if (net.loss_kind() != Loss::softmax_cross_entropy || !net.input_shape().is_vector()) {
+    return std::nullopt;
+  }
   MultiLayerNetOptions o;
   o.input_size = net.input_size();
   o.seed = net.seed();

@@ -54,14 +54,18 @@ class Sequential {
  public:
   using Scalar = T;
 
-  // input_size: the values in one row of input. seed: of the generator that
-  // initialize() and the dropout masks draw from.
+  // input_size: the values in one row of input (a vector of features), or
+  // input: the shape of one sample (channels x height x width, an image).
+  // seed: of the generator that initialize() and the dropout masks draw from.
   explicit Sequential(Index input_size, std::uint64_t seed = 0)
-      : input_size_(input_size),
-        output_size_(input_size),
-        seed_(seed),
-        rng_(std::make_unique<Rng>(seed)) {
-    require(input_size > 0, "input_size", "must be positive, got " + std::to_string(input_size));
+      : Sequential(Shape::vector(input_size), seed) {}
+  explicit Sequential(Shape input, std::uint64_t seed = 0)
+      : input_shape_(input), output_shape_(input), seed_(seed), rng_(std::make_unique<Rng>(seed)) {
+    require(input.channels > 0 && input.height > 0 && input.width > 0 &&
+                input.size() <= LayerConfig::kMaxWhole,
+            "input_size",
+            "must be positive and at most " + std::to_string(LayerConfig::kMaxWhole) + ", got " +
+                input.to_string());
   }
 
   Sequential(Sequential&&) noexcept = default;
@@ -86,12 +90,12 @@ class Sequential {
     const LayerRegistry<T>& registry = LayerRegistry<T>::global();
     std::unique_ptr<Layer<T>> layer;
     try {
-      const std::uint64_t values = registry.values(kind, config, output_size_);
+      const std::uint64_t values = registry.values(kind, config, output_shape_);
       if (values > kMaxNetworkValues - values_) {
         fail("network", "would hold more than the " + std::to_string(kMaxNetworkValues) +
                             " parameter and buffer values a network may have");
       }
-      layer = registry.make(kind, config, output_size_);
+      layer = registry.make(kind, config, output_shape_);
     } catch (const std::invalid_argument& e) {
       fail(named, e.what());
     }
@@ -124,9 +128,11 @@ class Sequential {
   void set_loss(Loss loss) { loss_ = loss; }
   Loss loss_kind() const { return loss_; }
 
-  Index input_size() const { return input_size_; }
+  Index input_size() const { return input_shape_.size(); }
+  const Shape& input_shape() const { return input_shape_; }
   // Columns of the scores: the classes.
-  Index output_size() const { return output_size_; }
+  Index output_size() const { return output_shape_.size(); }
+  const Shape& output_shape() const { return output_shape_; }
   const std::vector<std::unique_ptr<Layer<T>>>& layers() const { return layers_; }
 
   // Every trainable parameter with its gradient, in the stable order.
@@ -148,7 +154,7 @@ class Sequential {
   Matrix<T> predict(const Eigen::MatrixBase<Derived>& x, bool train = false) {
     check_input(x);
     if (train || x.rows() <= kTestBatchRows) return forward(as_input(x), train);
-    Matrix<T> scores(x.rows(), output_size_);
+    Matrix<T> scores(x.rows(), output_size());
     for (Index begin = 0; begin < x.rows(); begin += kTestBatchRows) {
       const Index rows = std::min(kTestBatchRows, x.rows() - begin);
       input_ = x.middleRows(begin, rows).template cast<T>();
@@ -199,7 +205,7 @@ class Sequential {
       fail("accuracy", "counts classes, but this network's loss is mean_squared_error");
     }
     check_input(x);
-    const Labels& classes = label_reader_.read(labels, x.rows(), output_size_);
+    const Labels& classes = label_reader_.read(labels, x.rows(), output_size());
     Index correct = 0;
     for (Index begin = 0; begin < x.rows(); begin += chunk_rows) {
       const Index rows = std::min(chunk_rows, x.rows() - begin);
@@ -252,9 +258,9 @@ class Sequential {
 
  private:
   Sequential& add_as(std::unique_ptr<Layer<T>> layer, const std::string& where) {
-    Index outputs = 0;
+    Shape outputs;
     try {
-      outputs = layer->output_size(output_size_);
+      outputs = layer->output_shape(output_shape_);
     } catch (const std::invalid_argument& e) {
       fail(where, e.what());
     }
@@ -280,7 +286,7 @@ class Sequential {
     layer->bind_rng(*rng_);
     if (layer->is_activation()) hidden_outputs_.push_back(nullptr);
     weighted_layers_ = number;
-    output_size_ = outputs;
+    output_shape_ = outputs;
     layers_.push_back(std::move(layer));
     return *this;
   }
@@ -303,9 +309,10 @@ class Sequential {
   template <typename DerivedT>
   T loss_of(const Matrix<T>& x, const Eigen::MatrixBase<DerivedT>& labels, bool train) {
     const Matrix<T>& output = forward(x, train);
-    T value = loss_ == Loss::mean_squared_error
-                  ? squared_error_.forward(output, labels)
-                  : loss_layer_.forward(output, label_reader_.read(labels, x.rows(), output_size_));
+    T value =
+        loss_ == Loss::mean_squared_error
+            ? squared_error_.forward(output, labels)
+            : loss_layer_.forward(output, label_reader_.read(labels, x.rows(), output_size()));
     if (weight_decay_lambda_ > 0) {
       double sum_of_squares = 0;
       for (const Param<T>& p : decayed_)
@@ -318,9 +325,9 @@ class Sequential {
   template <typename Derived>
   void check_input(const Eigen::MatrixBase<Derived>& x) const {
     if (x.rows() == 0) fail("x", "has no rows");
-    if (x.cols() != input_size_) {
+    if (x.cols() != input_size()) {
       fail("x", "has " + std::to_string(x.cols()) + " columns but the network's input_size is " +
-                    std::to_string(input_size_));
+                    std::to_string(input_size()));
     }
   }
 
@@ -344,8 +351,8 @@ class Sequential {
     throw std::invalid_argument("parameter name: no parameter '" + name + "' in this network");
   }
 
-  Index input_size_;
-  Index output_size_;
+  Shape input_shape_;
+  Shape output_shape_;
   std::uint64_t seed_;
   std::unique_ptr<Rng> rng_;
   std::optional<WeightInit> init_;
