@@ -2,6 +2,8 @@
 # scratchnet against PyTorch on the same workloads, one core, one thread each.
 #
 #   bench/compare.sh                      W1..W5, 5 runs each, build/release
+#   bench/compare.sh --runs 3 W6 W7       the convolutional networks (not in the default set:
+#                                         an epoch of W7 takes about a minute in either)
 #   bench/compare.sh --runs 3 W1 W4       some workloads only
 #   bench/compare.sh --build build/h7     epoch_bench of another build tree
 #   bench/compare.sh --clock wall         medians of wall time instead of CPU time
@@ -37,7 +39,7 @@ while [ $# -gt 0 ]; do
     --clock) clock="$2"; shift 2 ;;
     --core) core="$2"; shift 2 ;;
     -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    W[1-5]) workloads+=("$1"); shift ;;
+    W[1-7]) workloads+=("$1"); shift ;;
     *) echo "compare.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
@@ -74,11 +76,11 @@ run() {  # run <tool> <workload>: appends "<tool> <line>" for each measurement
 for w in "${workloads[@]}"; do
   for ((r = 1; r <= runs; r++)); do
     if ((r % 2)); then
-      if [ "$w" != W5 ]; then run products "$w"; fi
+      if [[ "$w" == W[1-4] ]]; then run products "$w"; fi
       run scratchnet "$w"; run pytorch "$w"
     else
       run pytorch "$w"; run scratchnet "$w"
-      if [ "$w" != W5 ]; then run products "$w"; fi
+      if [[ "$w" == W[1-4] ]]; then run products "$w"; fi
     fi
     echo "compare.sh: $w run $r/$runs done" >&2
   done
@@ -88,7 +90,8 @@ done
 python3 - "$log" "$clock" "$runs" <<'EOF'
 import statistics, sys
 log, clock, runs = sys.argv[1], sys.argv[2], sys.argv[3]
-targets = {"W1": 0.60, "W2": 0.50, "W3": 0.35, "W4": 0.95, "W5-b10000": 1.1, "W5-b1": 0.15}
+targets = {"W1": 0.60, "W2": 0.50, "W3": 0.35, "W4": 0.95, "W5-b10000": 1.1, "W5-b1": 0.15,
+           "W6": 0.45, "W7": 1.05}
 floor_targets = {"W1": 1.10, "W2": 1.10, "W3": 1.10, "W4": 1.03}
 times = {}
 for line in open(log):
@@ -102,7 +105,7 @@ def medians(name, kind):
     return {tool: statistics.median(v) for tool, v in times[(name, kind)].items()}
 def verdict(value, target):
     return "ok" if value <= target else "MISSED"
-for name in ["W1", "W2", "W3", "W4", "W5-b10000", "W5-b1"]:
+for name in ["W1", "W2", "W3", "W4", "W5-b10000", "W5-b1", "W6", "W7"]:
     if (name, key) not in times:
         continue
     m, w = medians(name, key), medians(name, "seconds")

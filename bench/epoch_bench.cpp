@@ -10,6 +10,9 @@
 // batch of 10,000 ("W5-b10000") and once image by image ("W5-b1", the total
 // for all 10,000; divide by 10,000 for the latency per image).
 //
+// W6 and W7 are the book's SimpleConvNet (ch. 7) and DeepConvNet (ch. 8) on
+// 1 x 28 x 28 images, Adam 0.001, batch 100.
+//
 // W1-products .. W4-products are not workloads but their floors: only the
 // matrix products of the workload's epoch (forward, dW, and dX of every layer
 // but the first), computed as the Affine layers compute them, in a bare loop
@@ -37,6 +40,10 @@ struct Workload {
   scratchnet::Index batch;
   bool batchnorm;
   double dropout;
+  // A network of any layers on 1 x 28 x 28 images instead of the recipe of
+  // hidden, batchnorm and dropout, with its init rule.
+  std::string layers = "";
+  std::string init = "he";
 };
 
 Workload workload(const std::string& id) {
@@ -45,11 +52,40 @@ Workload workload(const std::string& id) {
   if (id == "W3") return {{100, 100, 100, 100, 100, 100}, "adam", 0.001, 100, true, 0.15};
   if (id == "W4") return {{1024, 1024}, "momentum", 0.01, 256, false, 0};
   if (id == "W5") return {{100, 100, 100, 100}, "sgd", 0.01, 100, false, 0};
-  std::fprintf(stderr, "epoch_bench: unknown workload '%s' (W1..W5)\n", id.c_str());
+  // The book's SimpleConvNet (ch. 7) and DeepConvNet (ch. 8), as mnist_train --net builds them.
+  if (id == "W6") {
+    return {{},
+            "adam",
+            0.001,
+            100,
+            false,
+            0,
+            "conv(30,5),relu,maxpool(2),affine(100),relu,affine(10)",
+            "0.01"};
+  }
+  if (id == "W7") {
+    return {{},
+            "adam",
+            0.001,
+            100,
+            false,
+            0,
+            "conv(16,3,pad=1),relu,conv(16,3,pad=1),relu,maxpool(2),conv(32,3,pad=1),relu,"
+            "conv(32,3,pad=2),relu,maxpool(2),conv(64,3,pad=1),relu,conv(64,3,pad=1),relu,"
+            "maxpool(2),affine(50),relu,dropout(0.5),affine(10),dropout(0.5)",
+            "he"};
+  }
+  std::fprintf(stderr, "epoch_bench: unknown workload '%s' (W1..W7)\n", id.c_str());
   std::exit(2);
 }
 
-scratchnet::MultiLayerNet<float> make_net(const Workload& w, std::uint64_t seed) {
+scratchnet::Sequential<float> make_net(const Workload& w, std::uint64_t seed) {
+  if (!w.layers.empty()) {
+    scratchnet::Sequential<float> net(scratchnet::Shape{1, 28, 28}, seed);
+    scratchnet::add_layers(net, scratchnet::parse_layer_specs(w.layers));
+    net.initialize(scratchnet::WeightInit::parse(w.init));
+    return net;
+  }
   scratchnet::MultiLayerNetOptions o;
   o.input_size = 784;
   o.hidden_sizes = w.hidden;
@@ -179,7 +215,7 @@ void inference_workload(const Data& data, int runs) {
 
 [[noreturn]] void usage(int code) {
   std::fprintf(code == 0 ? stdout : stderr,
-               "usage: epoch_bench [--workload W1|W2|W3|W4|W5|W1-products..W4-products|all] "
+               "usage: epoch_bench [--workload W1..W7|W1-products..W4-products|all] "
                "[--runs N] "
                "[--threads N] [--data DIR]\n");
   std::exit(code);
@@ -208,9 +244,9 @@ void run(const std::string& id, int runs, int threads, const std::string& dir) {
     return;
   }
   const Data data = scratchnet::load_mnist<float>(dir);
-  const std::vector<std::string> ids = id == "all"
-                                           ? std::vector<std::string>{"W1", "W2", "W3", "W4", "W5"}
-                                           : std::vector<std::string>{id};
+  const std::vector<std::string> ids =
+      id == "all" ? std::vector<std::string>{"W1", "W2", "W3", "W4", "W5", "W6", "W7"}
+                  : std::vector<std::string>{id};
   for (const std::string& w : ids) {
     if (w == "W5") {
       // Inference runs outside the Trainer, so it sets the flags training sets.

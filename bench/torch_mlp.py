@@ -18,6 +18,11 @@ Workloads:
   W4  784-1024-1024-10, ReLU, Momentum 0.9 lr 0.01, batch 256
   W5  inference of the W1 net over the 10,000 test images: one batch of
       10,000 (W5-b10000) and image by image (W5-b1, the total for 10,000)
+  W6  the book's SimpleConvNet: conv 30 5x5, ReLU, max-pool 2, Linear 100, ReLU,
+      Linear 10; Adam lr 0.001, batch 100 (torch's default init)
+  W7  the book's DeepConvNet: six 3x3 convolutions (16, 16, 32, 32 pad 2, 64,
+      64) with a max-pool after each pair, Linear 50, Dropout 0.5, Linear 10,
+      Dropout 0.5; Adam lr 0.001, batch 100 (torch's default init)
 """
 import argparse
 import gzip
@@ -28,7 +33,7 @@ import time
 
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--workload", default="W1", help="W1..W5 or all")
+    p.add_argument("--workload", default="W1", help="W1..W7 or all")
     p.add_argument("--runs", type=int, default=1, help="timed epochs (after one short warm-up)")
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--data", default=os.environ.get("MNIST_DIR", "/usr/share/datasets/fashion-mnist"))
@@ -58,6 +63,9 @@ WORKLOADS = {
     "W3": ([100] * 6, "adam", 0.001, 100, True, 0.15),
     "W4": ([1024] * 2, "momentum", 0.01, 256, False, 0.0),
     "W5": ([100] * 4, "sgd", 0.01, 100, False, 0.0),
+    # a convolutional network by name instead of hidden sizes
+    "W6": ("simple-conv", "adam", 0.001, 100, False, 0.0),
+    "W7": ("deep-conv", "adam", 0.001, 100, False, 0.0),
 }
 
 
@@ -114,6 +122,21 @@ def make_net(hidden, batchnorm, dropout):
     return net
 
 
+def make_conv_net(name):
+    def conv_relu(channels, filters, pad=1):
+        return [nn.Conv2d(channels, filters, 3, padding=pad), nn.ReLU()]
+
+    image = [nn.Unflatten(1, (1, 28, 28))]  # the rows hold the 784 pixels, as the library's
+    if name == "simple-conv":
+        return nn.Sequential(*image, nn.Conv2d(1, 30, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                             nn.Linear(30 * 12 * 12, 100), nn.ReLU(), nn.Linear(100, 10))
+    return nn.Sequential(*image, *conv_relu(1, 16), *conv_relu(16, 16), nn.MaxPool2d(2),
+                         *conv_relu(16, 32), *conv_relu(32, 32, pad=2), nn.MaxPool2d(2),
+                         *conv_relu(32, 64), *conv_relu(64, 64), nn.MaxPool2d(2), nn.Flatten(),
+                         nn.Linear(64 * 4 * 4, 50), nn.ReLU(), nn.Dropout(0.5), nn.Linear(50, 10),
+                         nn.Dropout(0.5))
+
+
 def make_optimizer(name, lr, params):
     if name == "sgd":
         return torch.optim.SGD(params, lr=lr)
@@ -144,7 +167,7 @@ def report(name, wall, cpu):
 def train_workload(name, data, runs):
     hidden, opt_name, lr, batch, batchnorm, dropout = WORKLOADS[name]
     (x, y), _ = data
-    net = make_net(hidden, batchnorm, dropout)
+    net = make_conv_net(hidden) if isinstance(hidden, str) else make_net(hidden, batchnorm, dropout)
     net.train()
     opt = make_optimizer(opt_name, lr, net.parameters())
     epoch(net, opt, x, y, batch, limit=10 * batch)  # warm-up, as epoch_bench
@@ -184,7 +207,7 @@ def main():
     names = list(WORKLOADS) if ARGS.workload == "all" else [ARGS.workload]
     for name in names:
         if name not in WORKLOADS:
-            sys.exit(f"torch_mlp.py: unknown workload {name} (W1..W5 or all)")
+            sys.exit(f"torch_mlp.py: unknown workload {name} (W1..W7 or all)")
         if name == "W5":
             inference_workload(data, ARGS.runs)
         else:

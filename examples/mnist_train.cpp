@@ -3,6 +3,7 @@
 // MultiLayerNet recipe, or any stack of layers.
 //   mnist_train --hidden 100,100,100,100 --optimizer adam --epochs 10
 //   mnist_train --layers "affine(256),batchnorm,relu,dropout(0.2),affine(10)"
+//   mnist_train --net simple-conv        (the book's SimpleConvNet; deep-conv: DeepConvNet)
 #include <unistd.h>
 
 #include <Eigen/Core>
@@ -27,6 +28,8 @@ struct Settings {
   std::string data_dir = examples::default_data_dir();
   std::vector<scratchnet::Index> hidden = {100, 100, 100, 100};
   std::string layers;  // when given, the network instead of the recipe
+  std::string net;     // a network of the book by name: its layers and init
+  bool init_given = false;
   std::string activation = "relu";
   std::string init = "he";
   std::string optimizer = "adam";
@@ -59,6 +62,27 @@ extern "C" void request_stop(int signal) {
   stop_requested = true;
 }
 
+// The book's networks for --net: their layers and the init rule they use.
+struct BookNetwork {
+  std::string layers;
+  std::string init;
+};
+const std::map<std::string, BookNetwork>& book_networks() {
+  static const std::map<std::string, BookNetwork> networks = {
+      // ch07/simple_convnet.py: conv 30 5x5, ReLU, pool 2x2, affine 100, ReLU, affine 10; std 0.01.
+      {"simple-conv", {"conv(30,5),relu,maxpool(2),affine(100),relu,affine(10)", "0.01"}},
+      // ch08/deep_convnet.py: six 3x3 convolutions (16, 16, 32, 32 with pad 2, 64, 64), a pool
+      // after each pair, affine 50, dropout 0.5, affine 10, dropout 0.5; He init.
+      {"deep-conv",
+       {"conv(16,3,pad=1),relu,conv(16,3,pad=1),relu,maxpool(2),"
+        "conv(32,3,pad=1),relu,conv(32,3,pad=2),relu,maxpool(2),"
+        "conv(64,3,pad=1),relu,conv(64,3,pad=1),relu,maxpool(2),"
+        "affine(50),relu,dropout(0.5),affine(10),dropout(0.5)",
+        "he"}},
+  };
+  return networks;
+}
+
 void add_flags(CLI::App& app, Settings& s) {
   app.add_option("--data", s.data_dir,
                  "folder with the four MNIST IDX files (.gz or raw); default $MNIST_DIR, else "
@@ -68,8 +92,11 @@ void add_flags(CLI::App& app, Settings& s) {
       examples::add_list_option(app, "--hidden", s.hidden, "hidden layer sizes, comma separated");
   CLI::Option* activation =
       app.add_option("--activation", s.activation, "relu, sigmoid or tanh")->capture_default_str();
-  app.add_option("--init", s.init, "weight init: he, xavier or a standard deviation such as 0.01")
-      ->capture_default_str();
+  app.add_option("--init", s.init,
+                 "weight init: he, xavier or a standard deviation such as 0.01 (default: he, or "
+                 "the book's for --net)")
+      ->capture_default_str()
+      ->each([&s](const std::string&) { s.init_given = true; });
   app.add_option("--optimizer", s.optimizer, "sgd, momentum, nesterov, adagrad, rmsprop or adam")
       ->capture_default_str();
   app.add_option("--lr", s.lr,
@@ -86,7 +113,19 @@ void add_flags(CLI::App& app, Settings& s) {
   app.add_option("--layers", s.layers,
                  "any network instead of the recipe of --hidden, --activation, --batchnorm and "
                  "--dropout: a comma-separated list of affine(N), relu, sigmoid, tanh, "
-                 "batchnorm, dropout(R), ending in affine(10)")
+                 "batchnorm, dropout(R), conv(F,S[,stride=1][,pad=0]), maxpool(P[,stride=P]), "
+                 "avgpool(P[,stride=P]), flatten, ending in 10 outputs")
+      ->excludes(hidden)
+      ->excludes(activation)
+      ->excludes(batchnorm)
+      ->excludes(dropout);
+  std::vector<std::string> nets;
+  for (const auto& [name, book] : book_networks()) nets.push_back(name);
+  app.add_option("--net", s.net,
+                 "a network of the book: simple-conv (SimpleConvNet, ch. 7) or deep-conv "
+                 "(DeepConvNet, ch. 8), with the book's init")
+      ->check(CLI::IsMember(nets))
+      ->excludes("--layers")
       ->excludes(hidden)
       ->excludes(activation)
       ->excludes(batchnorm)
@@ -151,7 +190,7 @@ void check_outputs(const Settings& s) {
 std::string flag_of_setting(const std::string& setting) {
   static const std::map<std::string, std::string> flags = {
       {"network.sizes", "--hidden"},
-      {"network.layers", "--layers"},
+      {"network.layers", "--layers or --net"},
       {"network.activation", "--activation"},
       {"network.weight_init", "--init"},
       {"network.weight_decay_lambda", "--weight-decay"},
@@ -211,12 +250,13 @@ class ProgressBar {
 };
 
 // The network of --layers: refused as one line naming the layer and the
-// character ("--layers: layer 3 'conv(3)' at character 18: unknown layer kind
-// 'conv' ..."), or when its last layer does not give one score per class.
+// character ("--layers: layer 3 'lstm(3)' at character 18: unknown layer kind
+// 'lstm' ..."), or when its last layer does not give one score per class.
 scratchnet::Sequential<float> layered_network(const Settings& s,
                                               const std::vector<scratchnet::LayerSpec>& layers,
-                                              scratchnet::Index inputs, scratchnet::Index classes) {
-  scratchnet::Sequential<float> net(inputs, s.seed);
+                                              const scratchnet::Shape& image,
+                                              scratchnet::Index classes) {
+  scratchnet::Sequential<float> net(image, s.seed);
   try {
     scratchnet::add_layers(net, layers);
   } catch (const std::invalid_argument& e) {
@@ -248,7 +288,13 @@ scratchnet::Sequential<float> recipe_network(const Settings& s, scratchnet::Inde
   return scratchnet::MultiLayerNet<float>(options);
 }
 
-int train(const Settings& s) {
+int train(const Settings& given) {
+  Settings s = given;
+  if (!s.net.empty()) {
+    const BookNetwork& book = book_networks().at(s.net);
+    s.layers = book.layers;
+    if (!s.init_given) s.init = book.init;
+  }
   check_outputs(s);
   // A bad list is refused before the data is read.
   std::vector<scratchnet::LayerSpec> layers;
@@ -267,9 +313,9 @@ int train(const Settings& s) {
   examples::print_data_summary(s.data_dir, data);
 
   constexpr scratchnet::Index kClasses = 10;
-  scratchnet::Sequential<float> net =
-      s.layers.empty() ? recipe_network(s, data.train.features(), kClasses)
-                       : layered_network(s, layers, data.train.features(), kClasses);
+  scratchnet::Sequential<float> net = s.layers.empty()
+                                          ? recipe_network(s, data.train.features(), kClasses)
+                                          : layered_network(s, layers, data.image_shape, kClasses);
 
   scratchnet::OptimizerOptions optimizer_options;
   optimizer_options.lr = s.lr;
@@ -289,7 +335,7 @@ int train(const Settings& s) {
               << "\n";
   }
 
-  std::cout << "network: " << net.input_size() << " -> "
+  std::cout << "network: " << net.input_shape().to_string() << " -> "
             << scratchnet::to_string(scratchnet::layer_specs(net)) << ", init " << s.init << ", "
             << optimizer->name() << " lr " << optimizer->learning_rate() << ", batch " << s.batch
             << ", " << s.threads << " thread(s)"

@@ -25,14 +25,31 @@
 
 namespace {
 
+// True when every layer's input and output hold at most kMaxPredicted
+// values per row: a valid file may describe images of up to 2^31 values,
+// which predict would need gigabytes for, more than a fuzzer process has.
+template <typename Net>
+bool small_enough_to_predict(const Net& net) {
+  constexpr scratchnet::Index kMaxPredicted = 4096;
+  scratchnet::Shape shape = net.input_shape();
+  if (shape.size() > kMaxPredicted) return false;
+  for (const auto& layer : net.layers()) {
+    shape = layer->output_shape(shape);
+    if (shape.size() > kMaxPredicted) return false;
+  }
+  return true;
+}
+
 // A model that loaded: it predicts, and save -> load -> save is a fixed point.
 template <typename Net>
 void check_loaded(Net& net) {
   using T = typename Net::Scalar;
-  const scratchnet::Matrix<T> x = scratchnet::Matrix<T>::Zero(2, net.input_size());
-  const scratchnet::Matrix<T> y = net.predict(x, false);
-  if (y.rows() != 2 || y.cols() != net.output_size()) {
-    fuzz::finding("predict gave the wrong shape");
+  if (small_enough_to_predict(net)) {
+    const scratchnet::Matrix<T> x = scratchnet::Matrix<T>::Zero(2, net.input_size());
+    const scratchnet::Matrix<T> y = net.predict(x, false);
+    if (y.rows() != 2 || y.cols() != net.output_size()) {
+      fuzz::finding("predict gave the wrong shape");
+    }
   }
   fuzz::expect_fixed_point(
       "model", [&](const std::string& file) { net.save(file); },

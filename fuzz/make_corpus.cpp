@@ -169,6 +169,15 @@ int main(int argc, char** argv) {
   mixed.save(scratch.string());
   write(models / "double_mixed_stack_fixcrc", 0x01, take_file(scratch));
 
+  // Images: convolution, batch norm per channel, both poolings, flatten.
+  scratchnet::Sequential<float> conv(scratchnet::Shape{1, 6, 6}, 5);
+  scratchnet::add_layers(
+      conv, scratchnet::parse_layer_specs("conv(2,3,pad=1),batchnorm,relu,maxpool(2),avgpool(3),"
+                                          "flatten,affine(2)"));
+  conv.initialize(scratchnet::WeightInit::he());
+  conv.save(scratch.string());
+  write(models / "float_conv_fixcrc", 0x01, take_file(scratch));
+
   // fuzz_checkpoint flags: 1 fix the CRC, 2 fix magic and version. The float
   // ones resume the fuzz target's training: after an epoch, in the middle of
   // one, and (refused) with another optimizer.

@@ -452,3 +452,37 @@ TEST_CASE("A checkpoint of format version 1, which lacks the run settings, is re
       dir.file("old.ckpt") +
           ": unsupported checkpoint format version 1 (this scratchnet reads version 2)");
 }
+
+TEST_CASE("A convolutional network resumes bit-identically", "[checkpoint][conv]") {
+  const TempDir dir;
+  const auto train = noisy_classes(200, 1), test = noisy_classes(40, 2);
+  // The 8 features as 2 channels of 2x2; batch norm per channel, dropout, Adam.
+  const auto conv_net = [] {
+    scratchnet::Sequential<float> net(scratchnet::Shape{2, 2, 2}, 5);
+    scratchnet::add_layers(
+        net, scratchnet::parse_layer_specs("conv(3,2,pad=1),batchnorm,relu,maxpool(2,stride=1),"
+                                           "dropout(0.2),affine(4)"));
+    net.initialize(scratchnet::WeightInit::he());
+    return net;
+  };
+  scratchnet::Sequential<float> straight = conv_net();
+  scratchnet::Adam<float> straight_adam;
+  const auto straight_history =
+      scratchnet::Trainer<float>(straight, straight_adam, train, test, four_epochs()).train();
+
+  scratchnet::Sequential<float> first = conv_net();
+  scratchnet::Adam<float> first_adam;
+  auto options = four_epochs();
+  options.epochs = 2;
+  options.checkpoint_path = dir.file("conv.ckpt");
+  scratchnet::Trainer<float>(first, first_adam, train, test, options).train();
+
+  scratchnet::Sequential<float> resumed = conv_net();
+  scratchnet::Adam<float> resumed_adam;
+  scratchnet::Trainer<float> trainer(resumed, resumed_adam, train, test, four_epochs());
+  trainer.resume(dir.file("conv.ckpt"));
+  const auto history = trainer.train();
+  CHECK(history.loss == straight_history.loss);
+  CHECK(resumed.to_bytes() == straight.to_bytes());
+  CHECK(straight_history.epochs.back().mean_loss < straight_history.epochs.front().mean_loss);
+}

@@ -94,9 +94,9 @@ TEST_CASE("A bad layer list is one message naming the layer and the character",
           "[layer_spec][errors]") {
   CHECK(list_error("") == "layer 1 at character 1: the layer list is empty");
   CHECK(list_error("   ") == "layer 1 at character 4: the layer list is empty");
-  CHECK(list_error("affine(256),relu,conv(3),affine(10)") ==
-        "layer 3 'conv(3)' at character 18: unknown layer kind 'conv' (known: affine, batchnorm, "
-        "dropout, relu, sigmoid, tanh)");
+  CHECK(list_error("affine(256),relu,lstm(3),affine(10)") ==
+        "layer 3 'lstm(3)' at character 18: unknown layer kind 'lstm' (known: affine, avgpool, "
+        "batchnorm, conv, dropout, flatten, maxpool, relu, sigmoid, tanh)");
   CHECK(list_error("affine(256),,relu") ==
         "layer 2 '' at character 13: expected a layer kind, found ','");
   CHECK(list_error("affine(256") ==
@@ -160,8 +160,8 @@ TEST_CASE("Layers by kind name are the library's layers", "[layer_spec]") {
           by_kind.add("affine", {{"outputs", 3}, {"bias", 0}});
         }) == "layer 4 (affine): argument 'bias': unknown (affine takes outputs)");
   CHECK(refusal([&] { by_kind.add("softmax"); }) ==
-        "layer 4 (softmax): unknown layer kind 'softmax' (known: affine, batchnorm, dropout, "
-        "relu, sigmoid, tanh)");
+        "layer 4 (softmax): unknown layer kind 'softmax' (known: affine, avgpool, batchnorm, "
+        "conv, dropout, flatten, maxpool, relu, sigmoid, tanh)");
   CHECK(by_kind.layers().size() == 3);
 }
 

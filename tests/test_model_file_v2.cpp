@@ -193,8 +193,8 @@ TEST_CASE("Crafted version-2 files name the fault", "[model_file][errors]") {
   const auto refused = [&](const std::string& why) { return path + ": " + why; };
 
   CHECK(error_of(with_layers({{"conv9", {}}})) ==
-        refused("layer 1 (conv9): unknown layer kind 'conv9' (known: affine, batchnorm, dropout, "
-                "relu, sigmoid, tanh)"));
+        refused("layer 1 (conv9): unknown layer kind 'conv9' (known: affine, avgpool, batchnorm, "
+                "conv, dropout, flatten, maxpool, relu, sigmoid, tanh)"));
   CHECK(error_of(with_layers({{"affine", {}}})) ==
         refused("layer 1 (affine): argument 'outputs': missing"));
   CHECK(error_of(with_layers({{"affine", {{"outputs", 3}, {"units", 1}}}})) ==

@@ -86,9 +86,11 @@ long count_training(const std::string& optimizer, bool batchnorm, double dropout
   return count_training(optimizer, net, shape);
 }
 
-// A network from a layer string, as mnist_train --layers builds it.
-long count_layered_training(const std::string& layers, Shape shape) {
-  scratchnet::Sequential<float> net(shape.features, 3);
+// A network from a layer string, as mnist_train --layers builds it, for
+// samples of the given shape (shape.features values).
+long count_layered_training(const std::string& layers, const scratchnet::Shape& sample,
+                            Shape shape) {
+  scratchnet::Sequential<float> net(sample, 3);
   scratchnet::add_layers(net, scratchnet::parse_layer_specs(layers));
   net.initialize(scratchnet::WeightInit::he());
   net.set_weight_decay(0.01);
@@ -110,7 +112,12 @@ int main() {
   const std::string layers =
       "affine(100),batchnorm,tanh,dropout(0.1,1),affine(64),sigmoid,affine(32),relu,affine(10)";
   expect_zero(("adam, --layers " + layers + ", batch 100").c_str(),
-              count_layered_training(layers, kMnist));
+              count_layered_training(layers, scratchnet::Shape::vector(784), kMnist));
+  const std::string conv =
+      "conv(8,5),batchnorm,relu,maxpool(2),conv(8,4,stride=2,pad=1),relu,avgpool(2),dropout(0.2),"
+      "affine(10)";
+  expect_zero(("adam, --layers " + conv + ", batch 100").c_str(),
+              count_layered_training(conv, scratchnet::Shape{1, 28, 28}, kMnist));
   // Cross-check that the counter sees allocations at all. The call goes
   // through a volatile pointer: clang elides a new/delete (or malloc/free)
   // pair whose memory is never used, and the probe would count nothing.

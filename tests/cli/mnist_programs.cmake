@@ -80,12 +80,12 @@ set(layered ${tiny_data} --layers "affine(48), batchnorm, tanh, dropout(0.1), af
 run_program(layered_run 0 ${TRAIN} ${layered} --epochs 2 --batch 50 --save ${WORK}/layered.bin
             --checkpoint ${WORK}/layered.ckpt)
 last_line("${layered_run}" layered_line)
-string(FIND "${layered_run}" "network: 784 -> affine(48),batchnorm,tanh,dropout(0.1),affine(24),relu,affine(10)" at)
+string(FIND "${layered_run}" "network: 1x28x28 -> affine(48),batchnorm,tanh,dropout(0.1),affine(24),relu,affine(10)" at)
 if(at EQUAL -1 OR NOT layered_line MATCHES "^test accuracy: 0\\.[0-9][0-9][0-9][0-9]$")
   message(FATAL_ERROR "mnist_train --layers printed:\n${layered_run}")
 endif()
 expect_predicted_accuracy(${WORK}/layered.bin "${layered_line}")
-expect_one_line_error("--resume: --layers was affine(48),batchnorm,tanh,dropout(0.1),affine(24),relu,affine(10) in ${WORK}/layered.ckpt and is affine(48),batchnorm,tanh,affine(24),relu,affine(10) now"
+expect_one_line_error("--resume: --layers or --net was affine(48),batchnorm,tanh,dropout(0.1),affine(24),relu,affine(10) in ${WORK}/layered.ckpt and is affine(48),batchnorm,tanh,affine(24),relu,affine(10) now"
   ${TRAIN} ${tiny_data} --layers "affine(48),batchnorm,tanh,affine(24),relu,affine(10)" --epochs 3
   --checkpoint ${WORK}/layered.ckpt --resume)
 # The recipe's checkpoint resumed as a layer list: the flag that differs is named.
@@ -93,6 +93,19 @@ run_program(ignored 0 ${TRAIN} ${tiny} --epochs 1 --checkpoint ${WORK}/layered_r
 expect_one_line_error("--resume: --hidden was 784-32-32-10 in ${WORK}/layered_recipe.ckpt and is none now"
   ${TRAIN} ${tiny_data} --layers "affine(48),batchnorm,tanh,affine(24),relu,affine(10)" --epochs 2
   --checkpoint ${WORK}/layered_recipe.ckpt --resume)
+
+# The book's convolutional networks by name, on 300 images: they train, save,
+# and load to the same accuracy.
+foreach(book_net simple-conv deep-conv)
+  run_program(conv_run 0 ${TRAIN} ${tiny_data} --net ${book_net} --epochs 1 --batch 50
+              --save ${WORK}/${book_net}.bin)
+  last_line("${conv_run}" conv_line)
+  string(FIND "${conv_run}" "network: 1x28x28 -> conv(" at)
+  if(at EQUAL -1 OR NOT conv_line MATCHES "^test accuracy: 0\\.[0-9][0-9][0-9][0-9]$")
+    message(FATAL_ERROR "mnist_train --net ${book_net} printed:\n${conv_run}")
+  endif()
+  expect_predicted_accuracy(${WORK}/${book_net}.bin "${conv_line}")
+endforeach()
 
 # Two epochs, then resumed to four from the checkpoint: the same model bytes
 # as four epochs in one run.
@@ -275,13 +288,15 @@ foreach(case
     "--seed: -1 is negative|${TRAIN};${tiny};--epochs;1;--seed;-1"
     "lr: must be a finite positive number, got 0|${TRAIN};${tiny};--epochs;1;--lr;0"
     "hidden_sizes: the network would hold|${TRAIN};${tiny_data};--epochs;1;--hidden;1000000000"
-    "--layers: layer 3 'conv(3)' at character 18: unknown layer kind 'conv'|${TRAIN};${tiny_data};--layers;affine(256),relu,conv(3),affine(10)"
+    "--layers: layer 3 'lstm(3)' at character 18: unknown layer kind 'lstm'|${TRAIN};${tiny_data};--layers;affine(256),relu,lstm(3),affine(10)"
     "--layers: layer 1 'affine(' at character 8: argument 'outputs': expected a number, found the end|${TRAIN};${tiny_data};--layers;affine("
     "--layers: layer 2 'dropout(x)' at character 21: expected '=' after the argument name|${TRAIN};${tiny_data};--layers;affine(10),dropout(x)"
     "--layers: layer 1 at character 4: the layer list is empty|${TRAIN};${tiny_data};--layers;   "
     "--layers: layer 1 'affine(0)' at character 1: argument 'outputs': must be a whole number|${TRAIN};${tiny_data};--layers;affine(0),relu,affine(10)"
     "--layers: the last layer gives 32 values per row, but the data has 10 classes|${TRAIN};${tiny_data};--layers;affine(32),relu"
     "--hidden excludes --layers|${TRAIN};${tiny_data};--layers;affine(10);--hidden;5"
+    "--net: lenet not in|${TRAIN};${tiny_data};--net;lenet"
+    "--layers: layer 3 'maxpool(30)' at character 16: maxpool: a window of 30x30 does not fit an input of 8x24x24|${TRAIN};${tiny_data};--layers;conv(8,5),relu,maxpool(30),affine(10)"
     "train-images-idx3-ubyte: cannot open file (Too many levels of symbolic links)|${TRAIN};--data;${WORK}/link_loop")
   string(REPLACE "|" ";" parts "${case}")
   expect_one_line_error(${parts})

@@ -8,6 +8,7 @@
 #include <Eigen/Core>
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <scratchnet/scratchnet.hpp>
 #include <scratchnet/training/trainer.hpp>
 #include <string>
@@ -76,20 +77,17 @@ void updates_do_not_depend_on_threads() {
   }
 }
 
-// Two threads, twice: the same model bytes (README, "Determinism").
-void two_thread_training_repeats_itself() {
+// Two threads, twice: the same model bytes (README, "Determinism"), for the
+// network make() builds on rows of 64 values.
+void two_thread_training_repeats_itself(const std::function<scratchnet::Sequential<float>()>& make,
+                                        const std::string& what) {
   Eigen::setNbThreads(2);
   scratchnet::Dataset<float> data{scratchnet::Matrix<float>::Random(512, 64),
                                   scratchnet::Labels(512)};
   for (scratchnet::Index i = 0; i < data.size(); ++i) data.labels(i) = static_cast<int>(i % 10);
   std::vector<unsigned char> bytes[2];
   for (auto& b : bytes) {
-    scratchnet::MultiLayerNetOptions o;
-    o.input_size = 64;
-    o.hidden_sizes = {300, 300};
-    o.output_size = 10;
-    o.seed = 4;
-    scratchnet::MultiLayerNet<float> net(o);
+    scratchnet::Sequential<float> net = make();
     scratchnet::Adam<float> adam;
     scratchnet::TrainerOptions t;
     t.epochs = 3;
@@ -97,7 +95,8 @@ void two_thread_training_repeats_itself() {
     scratchnet::Trainer<float>(net, adam, data, data, t).train();
     b = net.to_bytes();
   }
-  expect(bytes[0] == bytes[1], "training on 2 threads, twice: the same model bytes");
+  expect(bytes[0] == bytes[1],
+         ("training " + what + " on 2 threads, twice: the same bytes").c_str());
 }
 
 }  // namespace
@@ -106,6 +105,24 @@ int main() {
   parallel_for_visits_each_index_once_on_both_threads();
   assign_product_is_eigens_product();
   updates_do_not_depend_on_threads();
-  two_thread_training_repeats_itself();
+  two_thread_training_repeats_itself(
+      [] {
+        scratchnet::MultiLayerNetOptions o;
+        o.input_size = 64;
+        o.hidden_sizes = {300, 300};
+        o.output_size = 10;
+        o.seed = 4;
+        return scratchnet::MultiLayerNet<float>(o);
+      },
+      "64-300-300-10");
+  two_thread_training_repeats_itself(
+      [] {
+        scratchnet::Sequential<float> net(scratchnet::Shape{1, 8, 8}, 4);
+        scratchnet::add_layers(net, scratchnet::parse_layer_specs(
+                                        "conv(16,3,pad=1),batchnorm,relu,maxpool(2),affine(10)"));
+        net.initialize(scratchnet::WeightInit::he());
+        return net;
+      },
+      "a convolutional network");
   return failures == 0 ? 0 : 1;
 }

@@ -12,6 +12,7 @@
 
 #include "scratchnet/core/errors.hpp"
 #include "scratchnet/core/matrix.hpp"
+#include "scratchnet/core/shape.hpp"
 #include "scratchnet/data/dataset.hpp"
 #include "scratchnet/data/idx.hpp"
 
@@ -26,6 +27,8 @@ template <typename T = float>
 struct MnistData {
   Dataset<T> train;
   Dataset<T> test;
+  // One image: 1 x rows x cols, as the IDX headers give them (1 x 28 x 28).
+  Shape image_shape;
   // The files actually read, after choosing between raw and .gz.
   std::string train_images_path;
   std::string train_labels_path;
@@ -157,13 +160,14 @@ MnistData<T> load_mnist(const std::string& dir, const MnistOptions& options = {}
                                          options.max_train, train_images);
   out.test = detail::load_mnist_part<T>(out.test_images_path, out.test_labels_path,
                                         options.max_test, test_images);
-  // A network's input size is rows * cols; that is what must agree.
-  if (train_images.rows * train_images.cols != test_images.rows * test_images.cols) {
+  // A network takes one shape of image: both halves must have it.
+  if (train_images.rows != test_images.rows || train_images.cols != test_images.cols) {
     throw DataError(out.test_images_path + ": test images are " + std::to_string(test_images.rows) +
                     "x" + std::to_string(test_images.cols) + " but the training images in " +
                     out.train_images_path + " are " + std::to_string(train_images.rows) + "x" +
                     std::to_string(train_images.cols));
   }
+  out.image_shape = {1, train_images.rows, train_images.cols};
   return out;
 }
 

@@ -1,6 +1,8 @@
 // Batch Normalization (Ioffe & Szegedy 2015) as the book's layers.py writes
 // it: per column, biased batch variance, eps 1e-6 (the book's 10e-7), running
-// statistics that start at 0 and move by momentum 0.9, used in test mode.
+// statistics that start at 0 and move by momentum 0.9, used in test mode. An
+// image is normalised per channel, over every row and position (torch's
+// BatchNorm2d); a vector of n features is n channels of one value each.
 #pragma once
 
 #include <cmath>
@@ -19,28 +21,32 @@ class BatchNorm : public Layer<T> {
   static constexpr double kEpsilon = 1e-6;
   static constexpr double kDefaultMomentum = 0.9;
 
-  explicit BatchNorm(Index features, double momentum = kDefaultMomentum)
+  // features: the channels; spatial: the values of each channel in a row
+  // (H W of an image, 1 for a vector).
+  explicit BatchNorm(Index features, double momentum = kDefaultMomentum, Index spatial = 1)
       : gamma(Matrix<T>::Ones(1, features)),
         beta(Matrix<T>::Zero(1, features)),
         dgamma(Matrix<T>::Zero(1, features)),
         dbeta(Matrix<T>::Zero(1, features)),
         running_mean(Matrix<T>::Zero(1, features)),
         running_var(Matrix<T>::Zero(1, features)),
-        momentum_(momentum) {
+        momentum_(momentum),
+        spatial_(spatial) {
     require(momentum >= 0 && momentum < 1, "momentum", "must be in [0, 1)");
   }
 
-  // batchnorm(momentum = 0.9), over the width of the rows it gets: gamma,
+  // batchnorm(momentum = 0.9), over the channels of what it gets: gamma,
   // beta and the two running statistics.
   static LayerKind<T> layer_kind() {
     return {"batchnorm",
             {"momentum"},
             [](const LayerConfig& config, const Shape& input) {
-              return std::make_unique<BatchNorm>(input.size(),
-                                                 config.number_or("momentum", kDefaultMomentum));
+              return std::make_unique<BatchNorm>(input.channels,
+                                                 config.number_or("momentum", kDefaultMomentum),
+                                                 input.spatial_size());
             },
             [](const LayerConfig&, const Shape& input) {
-              return 4 * static_cast<std::uint64_t>(input.size());
+              return 4 * static_cast<std::uint64_t>(input.channels);
             }};
   }
   std::string kind() const override { return "batchnorm"; }
@@ -50,15 +56,50 @@ class BatchNorm : public Layer<T> {
   }
 
   Shape output_shape(const Shape& input) const override {
-    require(input.size() == gamma.cols(), "batchnorm",
-            "normalises " + std::to_string(gamma.cols()) + " features, gets " +
-                std::to_string(input.size()));
+    if (spatial_ == 1) {
+      require(input.size() == gamma.cols(), "batchnorm",
+              "normalises " + std::to_string(gamma.cols()) + " features, gets " +
+                  std::to_string(input.size()));
+    } else {
+      require(input.channels == gamma.cols() && input.spatial_size() == spatial_, "batchnorm",
+              "normalises " + std::to_string(gamma.cols()) + " channels of " +
+                  std::to_string(spatial_) + " values, gets " + input.to_string());
+    }
     return input;
   }
 
+  // An image goes through as one column per channel, a row per (n, position).
+  const Matrix<T>& forward(const Matrix<T>& x, bool train) override {
+    if (spatial_ == 1) return normalize(x, train);
+    to_channel_columns(x, x_columns_);
+    from_channel_columns(normalize(x_columns_, train), image_out_);
+    return image_out_;
+  }
+  const Matrix<T>& backward(const Matrix<T>& dout) override {
+    if (spatial_ == 1) return normalize_backward(dout);
+    to_channel_columns(dout, dout_columns_);
+    from_channel_columns(normalize_backward(dout_columns_), image_dx_);
+    return image_dx_;
+  }
+
+  void append_params(ParamList<T>& params, int number) override {
+    const std::string n = std::to_string(number);
+    params.push_back({"gamma" + n, &gamma, &dgamma});
+    params.push_back({"beta" + n, &beta, &dbeta});
+  }
+
+  void append_buffers(std::vector<Buffer<T>>& buffers, int number) override {
+    const std::string n = std::to_string(number);
+    buffers.push_back({"running_mean" + n, &running_mean});
+    buffers.push_back({"running_var" + n, &running_var});
+  }
+
+  Matrix<T> gamma, beta, dgamma, dbeta, running_mean, running_var;
+
+ private:
   // train: mu = mean(x), var = mean((x - mu)^2), xn = (x - mu) / sqrt(var + eps),
   //        running = m running + (1 - m) batch;  test: mu, var = running.   y = gamma xn + beta
-  const Matrix<T>& forward(const Matrix<T>& x, bool train) override {
+  const Matrix<T>& normalize(const Matrix<T>& x, bool train) {
     if (train) {
       const auto momentum = static_cast<T>(momentum_);
       if (x.rows() < 2) fail("BatchNorm", "training needs a batch of at least 2 rows");
@@ -80,7 +121,7 @@ class BatchNorm : public Layer<T> {
 
   // dbeta = sum(dout), dgamma = sum(xn dout), dxc = gamma dout / std + (2/N) xc dvar,
   // dvar = -sum(gamma dout xc) / (2 std^3), dx = dxc - mean(dxc)
-  const Matrix<T>& backward(const Matrix<T>& dout) override {
+  const Matrix<T>& normalize_backward(const Matrix<T>& dout) {
     const T n = static_cast<T>(dout.rows());
     dbeta.noalias() = dout.colwise().sum();
     dgamma.noalias() = (xn_.array() * dout.array()).matrix().colwise().sum();
@@ -97,23 +138,28 @@ class BatchNorm : public Layer<T> {
     return dx_;
   }
 
-  void append_params(ParamList<T>& params, int number) override {
-    const std::string n = std::to_string(number);
-    params.push_back({"gamma" + n, &gamma, &dgamma});
-    params.push_back({"beta" + n, &beta, &dbeta});
+  // columns(n S + s, c) = rows(n, c S + s), and back.
+  void to_channel_columns(const Matrix<T>& rows, Matrix<T>& columns) const {
+    const Index channels = gamma.cols();
+    columns.resize(rows.rows() * spatial_, channels);
+    for (Index n = 0; n < rows.rows(); ++n) {
+      columns.middleRows(n * spatial_, spatial_) =
+          Eigen::Map<const Matrix<T>>(rows.row(n).data(), channels, spatial_).transpose();
+    }
+  }
+  void from_channel_columns(const Matrix<T>& columns, Matrix<T>& rows) const {
+    const Index channels = gamma.cols();
+    rows.resize(columns.rows() / spatial_, channels * spatial_);
+    for (Index n = 0; n < rows.rows(); ++n) {
+      Eigen::Map<Matrix<T>>(rows.row(n).data(), channels, spatial_) =
+          columns.middleRows(n * spatial_, spatial_).transpose();
+    }
   }
 
-  void append_buffers(std::vector<Buffer<T>>& buffers, int number) override {
-    const std::string n = std::to_string(number);
-    buffers.push_back({"running_mean" + n, &running_mean});
-    buffers.push_back({"running_var" + n, &running_var});
-  }
-
-  Matrix<T> gamma, beta, dgamma, dbeta, running_mean, running_var;
-
- private:
   double momentum_;
+  Index spatial_;
   Matrix<T> mean_, var_, std_, xc_, xn_, out_, dxn_, dvar_, dx_, column_mean_;
+  Matrix<T> x_columns_, dout_columns_, image_out_, image_dx_;
 };
 
 }  // namespace scratchnet

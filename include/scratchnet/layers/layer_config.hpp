@@ -58,12 +58,8 @@ class LayerConfig {
 
   // A count: a whole number in [1, kMaxWhole].
   Index whole(const std::string& name) const {
-    const double value = number(name);
-    if (!(value >= 1 && value <= static_cast<double>(kMaxWhole)) || std::floor(value) != value) {
-      fail("argument '" + name + "'", "must be a whole number in [1, " + std::to_string(kMaxWhole) +
-                                          "], got " + detail::option_value(value));
-    }
-    return static_cast<Index>(value);
+    number(name);  // "missing" when not given
+    return whole_or(name, 0);
   }
 
   // A count that may be left out: a whole number in [least, kMaxWhole], or

@@ -30,6 +30,12 @@ struct LayerKind {
   ValueCounter values = [](const LayerConfig&, const Shape&) { return std::uint64_t{0}; };
 };
 
+// a * b, or the largest value when that would overflow: the value count of
+// a kind whose sizes come from a file.
+inline std::uint64_t saturating_product(std::uint64_t a, std::uint64_t b) {
+  return b != 0 && a > UINT64_MAX / b ? UINT64_MAX : a * b;
+}
+
 // The kind of a layer with no arguments and no parameters (an activation).
 template <typename T, typename L>
 LayerKind<T> kind_without_arguments(const std::string& name) {

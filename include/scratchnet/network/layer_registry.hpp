@@ -16,8 +16,11 @@
 #include "scratchnet/core/errors.hpp"
 #include "scratchnet/layers/affine.hpp"
 #include "scratchnet/layers/batch_norm.hpp"
+#include "scratchnet/layers/convolution.hpp"
 #include "scratchnet/layers/dropout.hpp"
+#include "scratchnet/layers/flatten.hpp"
 #include "scratchnet/layers/layer_kind.hpp"
+#include "scratchnet/layers/pooling.hpp"
 #include "scratchnet/layers/relu.hpp"
 #include "scratchnet/layers/sigmoid.hpp"
 #include "scratchnet/layers/tanh.hpp"
@@ -75,8 +78,12 @@ class LayerRegistry {
   static LayerRegistry with_library_kinds() {
     LayerRegistry registry;
     registry.add(Affine<T>::layer_kind());
+    registry.add(Pooling<T>::layer_kind(PoolingKind::average));
     registry.add(BatchNorm<T>::layer_kind());
+    registry.add(Convolution<T>::layer_kind());
     registry.add(Dropout<T>::layer_kind());
+    registry.add(Flatten<T>::layer_kind());
+    registry.add(Pooling<T>::layer_kind(PoolingKind::max));
     registry.add(Relu<T>::layer_kind());
     registry.add(Sigmoid<T>::layer_kind());
     registry.add(Tanh<T>::layer_kind());

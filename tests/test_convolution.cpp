@@ -1,0 +1,223 @@
+// Convolution and pooling (layers/convolution.hpp, layers/pooling.hpp,
+// layers/im2col.hpp): outputs computed by hand, input gradients against
+// central differences for stride 1 and 2, padding 0 to 2, several channels,
+// filters and rows, networks of them against the numerical gradient, and
+// shapes that do not fit refused by name.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "scratchnet/layers/convolution.hpp"
+#include "scratchnet/layers/pooling.hpp"
+#include "scratchnet/network/gradient_check.hpp"
+#include "scratchnet/network/layer_spec.hpp"
+#include "support/errors.hpp"
+
+namespace sn = scratchnet;
+using sn::Matrix;
+using sn::Shape;
+
+namespace {
+
+Matrix<double> normal_matrix(sn::Index rows, sn::Index cols, std::uint64_t seed) {
+  Matrix<double> m(rows, cols);
+  sn::Rng(seed).fill_normal(m, 1.0);
+  return m;
+}
+
+// The largest difference between the layer's dx and the central difference
+// of L = sum(weights * y) with respect to each value of x.
+double input_gradient_error(sn::Layer<double>& layer, Matrix<double> x) {
+  const Matrix<double> y = layer.forward(x, true);
+  const Matrix<double> weights = normal_matrix(y.rows(), y.cols(), 77);
+  layer.set_input_gradient(true);
+  const Matrix<double> dx = layer.backward(weights);
+  double worst = 0;
+  const double h = 1e-6;
+  for (sn::Index i = 0; i < x.size(); ++i) {
+    const double saved = x.data()[i];
+    x.data()[i] = saved + h;
+    const double plus = layer.forward(x, true).cwiseProduct(weights).sum();
+    x.data()[i] = saved - h;
+    const double minus = layer.forward(x, true).cwiseProduct(weights).sum();
+    x.data()[i] = saved;
+    worst = std::max(worst, std::abs((plus - minus) / (2 * h) - dx.data()[i]));
+  }
+  return worst;
+}
+
+}  // namespace
+
+TEST_CASE("A convolution computed by hand", "[conv]") {
+  // One 3x3 image, one 2x2 filter [[1, 2], [3, 4]], bias 0.5, stride 1, no pad.
+  sn::Convolution<double> conv(Shape{1, 3, 3}, 1, 2);
+  conv.W << 1, 2, 3, 4;
+  conv.b << 0.5;
+  Matrix<double> x(1, 9);
+  x << 1, 2, 3, 4, 5, 6, 7, 8, 9;
+  Matrix<double> expected(1, 4);
+  expected << 37.5, 47.5, 67.5, 77.5;  // 1*1 + 2*2 + 3*4 + 4*5 + 0.5, ...
+  CHECK(conv.forward(x, false) == expected);
+  CHECK(conv.output_shape(Shape{1, 3, 3}) == Shape{1, 2, 2});
+
+  // Two filters 3x3, pad 1, stride 2 on two rows: 2 x 2 x 2 outputs each.
+  sn::Convolution<double> padded(Shape{1, 3, 3}, 2, 3, 2, 1);
+  padded.W.setZero();
+  padded.W(0, 4) = 1;  // the centre: the pixel under it
+  padded.W(1, 0) = 1;  // the top left: the pixel up and left of it, 0 in the padding
+  Matrix<double> two(2, 9);
+  two.row(0) = x.row(0);
+  two.row(1) = -x.row(0);
+  Matrix<double> padded_expected(2, 8);
+  padded_expected << 1, 3, 7, 9, 0, 0, 0, 5,  //
+      -1, -3, -7, -9, 0, 0, 0, -5;
+  CHECK(padded.forward(two, false) == padded_expected);
+}
+
+TEST_CASE("Pooling computed by hand, ties to the first maximum", "[conv]") {
+  Matrix<double> x(1, 16);
+  x << 1, 2, 5, 5,   //
+      3, 4, 5, 5,    //
+      -1, -2, 0, 0,  //
+      -3, -4, 0, 0;
+  sn::Pooling<double> max(sn::PoolingKind::max, Shape{1, 4, 4}, 2, 2);
+  Matrix<double> expected(1, 4);
+  expected << 4, 5, -1, 0;
+  CHECK(max.forward(x, true) == expected);
+  Matrix<double> dout(1, 4);
+  dout << 10, 20, 30, 40;
+  Matrix<double> dx_expected = Matrix<double>::Zero(1, 16);
+  dx_expected(0, 5) = 10;   // the 4
+  dx_expected(0, 2) = 20;   // the first of the four 5s
+  dx_expected(0, 8) = 30;   // -1
+  dx_expected(0, 10) = 40;  // the first 0
+  CHECK(max.backward(dout) == dx_expected);
+
+  sn::Pooling<double> average(sn::PoolingKind::average, Shape{1, 4, 4}, 2, 2);
+  Matrix<double> mean(1, 4);
+  mean << 2.5, 5, -2.5, 0;
+  CHECK(average.forward(x, true) == mean);
+}
+
+TEST_CASE("Convolution and pooling input gradients match central differences", "[conv][gradient]") {
+  struct Case {
+    Shape input;
+    sn::Index filters, size, stride, pad;
+  };
+  for (const Case& c :
+       {Case{{1, 5, 5}, 2, 3, 1, 0}, Case{{3, 6, 6}, 4, 3, 1, 1}, Case{{2, 7, 7}, 3, 3, 2, 1},
+        Case{{2, 5, 5}, 2, 3, 2, 2}, Case{{3, 4, 6}, 5, 2, 2, 0}}) {
+    INFO("input " << c.input.to_string() << ", " << c.filters << " filters " << c.size
+                  << ", stride " << c.stride << ", pad " << c.pad);
+    sn::Convolution<double> conv(c.input, c.filters, c.size, c.stride, c.pad);
+    sn::Rng rng(5);
+    conv.initialize(sn::WeightInit::he(), rng);
+    conv.b = normal_matrix(1, c.filters, 6);
+    CHECK(input_gradient_error(conv, normal_matrix(3, c.input.size(), 8)) < 1e-7);
+  }
+  for (const sn::PoolingKind how : {sn::PoolingKind::max, sn::PoolingKind::average}) {
+    for (const sn::Index stride : {1, 2}) {
+      for (const sn::Index pad : {0, 1}) {
+        INFO("stride " << stride << ", pad " << pad);
+        sn::Pooling<double> pool(how, Shape{2, 6, 6}, 2, stride, pad);
+        CHECK(input_gradient_error(pool, normal_matrix(3, 72, 9)) < 1e-7);
+      }
+    }
+  }
+}
+
+TEST_CASE("Convolutional networks' backprop matches the numerical gradient", "[conv][gradient]") {
+  sn::Rng rng(4);
+  Matrix<double> x(4, 2 * 8 * 8);
+  rng.fill_normal(x, 1.0);
+  sn::Labels labels(4);
+  labels << 0, 2, 1, 2;
+  for (const char* layers :
+       {"conv(3,3,pad=1),tanh,maxpool(2),conv(4,2,stride=2,pad=1),sigmoid,affine(3)",
+        "conv(2,5,pad=2),relu,avgpool(2),flatten,affine(5),tanh,affine(3)",
+        "conv(3,2,stride=2),tanh,conv(2,2,stride=2),tanh,affine(3)",
+        "conv(3,3,pad=1),batchnorm,tanh,maxpool(2),conv(2,3),batchnorm(0.5),sigmoid,affine(3)"}) {
+    INFO(layers);
+    sn::Sequential<double> net(Shape{2, 8, 8}, 3);
+    sn::add_layers(net, sn::parse_layer_specs<double>(layers));
+    net.initialize(sn::WeightInit::xavier());
+    net.set_weight_decay(0.01);
+    sn::GradientCheckOptions check;
+    check.h = 1e-5;  // batch norm is strongly curved (test_network.cpp)
+    const auto rows = sn::compare_gradients(net, x, labels, check);
+    INFO(rows);
+    for (const auto& row : rows) CHECK(row.max_relative < 1e-6);
+  }
+}
+
+TEST_CASE("Batch norm after a convolution normalises each channel", "[conv]") {
+  // 3 rows of 2 channels of 2x3: each channel's 18 values (3 rows x 6
+  // positions) to mean 0 and variance 1 (biased, eps 1e-6), gamma 1, beta 0.
+  const Matrix<double> x = normal_matrix(3, 12, 21) * 3.0;
+  sn::Sequential<double> net(Shape{2, 2, 3});
+  net.add("batchnorm");
+  CHECK(net.param("gamma0").cols() == 2);  // numbered 0: no weighted layer before it
+  const Matrix<double>& y = net.forward_all(x, true);
+  for (sn::Index c = 0; c < 2; ++c) {
+    double mean = 0, squares = 0;
+    for (sn::Index n = 0; n < 3; ++n) {
+      for (sn::Index p = 0; p < 6; ++p) mean += x(n, c * 6 + p) / 18;
+    }
+    for (sn::Index n = 0; n < 3; ++n) {
+      for (sn::Index p = 0; p < 6; ++p) squares += std::pow(x(n, c * 6 + p) - mean, 2) / 18;
+    }
+    for (sn::Index n = 0; n < 3; ++n) {
+      for (sn::Index p = 0; p < 6; ++p) {
+        CHECK(y(n, c * 6 + p) == Approx((x(n, c * 6 + p) - mean) / std::sqrt(squares + 1e-6)));
+      }
+    }
+  }
+  CHECK(sn::test::refusal([&] { net.add(std::make_unique<sn::BatchNorm<double>>(2)); }) ==
+        "layer 2 (batchnorm): batchnorm: normalises 2 features, gets 12");
+}
+
+TEST_CASE("Windows that do not fit are refused, naming the layer", "[conv][errors]") {
+  const auto refusal = [](const std::string& layers) {
+    return sn::test::refusal([&] {
+      sn::Sequential<float> net(Shape{1, 28, 28});
+      sn::add_layers(net, sn::parse_layer_specs(layers));
+    });
+  };
+  CHECK(refusal("conv(30,5),maxpool(30)") ==
+        "layer 2 'maxpool(30)' at character 12: maxpool: a window of 30x30 does not fit an input "
+        "of 30x24x24 padded by 0");
+  CHECK(refusal("conv(8,3,stride=2)") ==
+        "layer 1 'conv(8,3,stride=2)' at character 1: conv: stride 2 does not divide 25x25 (input "
+        "1x28x28 padded by 0, less the window): the last row or column would be left out");
+  CHECK(refusal("conv(8,3,pad=3)") ==
+        "layer 1 'conv(8,3,pad=3)' at character 1: conv: pads by 3, as much as its window of 3x3");
+  CHECK(refusal("conv(0,3)") ==
+        "layer 1 'conv(0,3)' at character 1: argument 'filters': must be a whole number in [1, "
+        "2147483647], got 0");
+  CHECK(refusal("conv(8,3,pad=-1)") ==
+        "layer 1 'conv(8,3,pad=-1)' at character 1: argument 'pad': must be a whole number in [0, "
+        "2147483647], got -1");
+  // A filter far larger than any input is refused before anything is allocated.
+  CHECK(refusal("conv(1000000,2000000000,pad=1999999999)") ==
+        "layer 1 'conv(1000000,2000000000,pad=1999999999)' at character 1: network: would hold "
+        "more than the 134217728 parameter and buffer values a network may have");
+}
+
+TEST_CASE("SimpleConvNet's shapes, names and He fan-in", "[conv]") {
+  sn::Sequential<float> net(Shape{1, 28, 28}, 1);
+  sn::add_layers(net, sn::parse_layer_specs("conv(30,5),relu,maxpool(2),affine(100),relu,"
+                                            "affine(10)"));
+  CHECK(net.layers()[0]->output_shape(Shape{1, 28, 28}) == Shape{30, 24, 24});
+  CHECK(net.layers()[2]->output_shape(Shape{30, 24, 24}) == Shape{30, 12, 12});
+  CHECK(net.param("W1").rows() == 30);
+  CHECK(net.param("W1").cols() == 25);
+  CHECK(net.param("W2").rows() == 30 * 12 * 12);
+  CHECK(net.output_size() == 10);
+  net.initialize(sn::WeightInit::he());
+  // He: std sqrt(2 / fan-in), the fan-in of a filter is C FH FW = 25.
+  const Matrix<float>& w = net.param("W1");
+  const double std_dev = std::sqrt(w.squaredNorm() / static_cast<double>(w.size()));
+  CHECK(std_dev == Approx(std::sqrt(2.0 / 25)).epsilon(0.15));
+}
