@@ -128,3 +128,8 @@ scratchnet_example_test(regression NO_DATA
   ARGS --epochs 300
   CSV regression.csv
   PNG regression.png)
+
+scratchnet_example_test(conv_filters
+  ARGS --train-size 300 --epochs 1
+  CSV filters_before.csv filters_after.csv activations.csv summary.csv
+  PNG conv_filters.png activations.png)

@@ -9,6 +9,7 @@
 // along the image's rows.
 #pragma once
 
+#include <algorithm>
 #include <string>
 
 #include "scratchnet/core/errors.hpp"
@@ -42,25 +43,40 @@ struct Window {
   }
 };
 
-// col = im2col(x): (C FH FW) x (N OH OW).
-template <typename T>
-void im2col(const Matrix<T>& x, const Shape& in, const Window& w, const Shape& out,
-            Matrix<T>& col) {
-  const Index positions = out.height * out.width;
-  col.resize(in.channels * w.height * w.width, x.rows() * positions);
-  for (Index n = 0; n < x.rows(); ++n) {
-    const T* image = x.row(n).data();
+namespace detail {
+
+// The output columns ox whose input column ox S + fx - P is inside the image:
+// [first, last).
+struct ValidColumns {
+  Index first, last;
+};
+inline ValidColumns valid_columns(const Window& w, Index fx, Index in_width, Index out_width) {
+  const Index before = w.pad - fx;  // input column -before is x = 0's left edge
+  const Index first = before <= 0 ? 0 : (before + w.stride - 1) / w.stride;
+  const Index reach = in_width - 1 + w.pad - fx;
+  const Index last = reach < 0 ? 0 : std::min(out_width, reach / w.stride + 1);
+  return {std::min(first, last), last};
+}
+
+// Calls visit(n, k, column, from, shift, valid) for every (n, c, fy, fx, oy):
+// row k of col holds out.width values from column `column` on; those at ox in
+// [valid.first, valid.last) come from index from + shift + ox S of input row
+// n, the others are padding (all of them when from is -1: the input row is
+// in the padding).
+template <typename Visit>
+void for_each_patch_row(Index rows, const Shape& in, const Window& w, const Shape& out,
+                        const Visit& visit) {
+  for (Index n = 0; n < rows; ++n) {
     for (Index c = 0; c < in.channels; ++c) {
       for (Index fy = 0; fy < w.height; ++fy) {
         for (Index fx = 0; fx < w.width; ++fx) {
-          T* to = col.row((c * w.height + fy) * w.width + fx).data() + n * positions;
+          const Index k = (c * w.height + fy) * w.width + fx;
+          const ValidColumns valid = valid_columns(w, fx, in.width, out.width);
           for (Index oy = 0; oy < out.height; ++oy) {
             const Index y = oy * w.stride + fy - w.pad;
-            for (Index ox = 0; ox < out.width; ++ox) {
-              const Index x_at = ox * w.stride + fx - w.pad;
-              const bool inside = y >= 0 && y < in.height && x_at >= 0 && x_at < in.width;
-              *to++ = inside ? image[(c * in.height + y) * in.width + x_at] : T(0);
-            }
+            const Index column = (n * out.height + oy) * out.width;
+            const Index from = y >= 0 && y < in.height ? (c * in.height + y) * in.width : -1;
+            visit(n, k, column, from, fx - w.pad, valid);
           }
         }
       }
@@ -68,33 +84,46 @@ void im2col(const Matrix<T>& x, const Shape& in, const Window& w, const Shape& o
   }
 }
 
+}  // namespace detail
+
+// col = im2col(x): (C FH FW) x (N OH OW).
+template <typename T>
+void im2col(const Matrix<T>& x, const Shape& in, const Window& w, const Shape& out,
+            Matrix<T>& col) {
+  col.resize(in.channels * w.height * w.width, x.rows() * out.height * out.width);
+  detail::for_each_patch_row(
+      x.rows(), in, w, out,
+      [&](Index n, Index k, Index column, Index from, Index shift, detail::ValidColumns valid) {
+        T* to = col.row(k).data() + column;
+        if (from < 0) {
+          std::fill(to, to + out.width, T(0));
+          return;
+        }
+        const T* image = x.row(n).data();
+        const Index start = from + shift;  // the input index of ox = 0, maybe in the padding
+        std::fill(to, to + valid.first, T(0));
+        for (Index ox = valid.first; ox < valid.last; ++ox) to[ox] = image[start + ox * w.stride];
+        std::fill(to + valid.last, to + out.width, T(0));
+      });
+}
+
 // dx = col2im(dcol): each patch value added back where im2col took it from
 // (a pixel under several windows gets the sum).
 template <typename T>
 void col2im(const Matrix<T>& dcol, const Shape& in, const Window& w, const Shape& out,
             Matrix<T>& dx) {
-  const Index positions = out.height * out.width;
-  const Index rows = dcol.cols() / positions;
+  const Index rows = dcol.cols() / (out.height * out.width);
   dx.setZero(rows, in.size());
-  for (Index n = 0; n < rows; ++n) {
-    T* image = dx.row(n).data();
-    for (Index c = 0; c < in.channels; ++c) {
-      for (Index fy = 0; fy < w.height; ++fy) {
-        for (Index fx = 0; fx < w.width; ++fx) {
-          const T* from = dcol.row((c * w.height + fy) * w.width + fx).data() + n * positions;
-          for (Index oy = 0; oy < out.height; ++oy) {
-            const Index y = oy * w.stride + fy - w.pad;
-            for (Index ox = 0; ox < out.width; ++ox, ++from) {
-              const Index x_at = ox * w.stride + fx - w.pad;
-              if (y >= 0 && y < in.height && x_at >= 0 && x_at < in.width) {
-                image[(c * in.height + y) * in.width + x_at] += *from;
-              }
-            }
-          }
-        }
-      }
-    }
-  }
+  detail::for_each_patch_row(
+      rows, in, w, out,
+      [&](Index n, Index k, Index column, Index from, Index shift, detail::ValidColumns valid) {
+        if (from < 0) return;
+        const T* patch = dcol.row(k).data() + column;
+        T* image = dx.row(n).data();
+        const Index start = from + shift;
+        for (Index ox = valid.first; ox < valid.last; ++ox)
+          image[start + ox * w.stride] += patch[ox];
+      });
 }
 
 }  // namespace scratchnet

@@ -5,7 +5,7 @@
 // zeros in an average (torch's AvgPool2d default).
 #pragma once
 
-#include <limits>
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -55,32 +55,35 @@ class Pooling : public Layer<T> {
     out_.resize(x.rows(), output_.size());
     if (how_ == PoolingKind::max) argmax_.resize(static_cast<std::size_t>(out_.size()));
     const T area = static_cast<T>(window_.height * window_.width);
-    for_each_window(x.rows(), [&](Index n, Index at, Index channel_base, Index y0, Index x0) {
+    for (Index n = 0; n < x.rows(); ++n) {
       const T* image = x.row(n).data();
-      T best = -std::numeric_limits<T>::infinity(), sum = 0;
-      Index best_at = -1;
-      for (Index fy = 0; fy < window_.height; ++fy) {
-        const Index y = y0 + fy;
-        if (y < 0 || y >= input_.height) continue;
-        for (Index fx = 0; fx < window_.width; ++fx) {
-          const Index xi = x0 + fx;
-          if (xi < 0 || xi >= input_.width) continue;
-          const Index from = channel_base + y * input_.width + xi;
-          const T v = image[from];
-          sum += v;
-          if (v > best || best_at < 0) {  // strictly greater: the first maximum wins
-            best = v;
-            best_at = from;
+      T* out = out_.row(n).data();
+      Index* argmax = how_ == PoolingKind::max ? argmax_.data() + n * output_.size() : nullptr;
+      for_each_window([&](Index at, const Cells& cells) {
+        if (argmax == nullptr) {
+          T sum = 0;
+          for (Index fy = cells.fy0; fy < cells.fy1; ++fy) {
+            const Index row = cells.first + fy * input_.width;
+            for (Index fx = cells.fx0; fx < cells.fx1; ++fx) sum += image[row + fx];
+          }
+          out[at] = sum / area;
+          return;
+        }
+        Index best_at = cells.first + cells.fy0 * input_.width + cells.fx0;
+        T best = image[best_at];
+        for (Index fy = cells.fy0; fy < cells.fy1; ++fy) {
+          const Index row = cells.first + fy * input_.width;
+          for (Index fx = cells.fx0; fx < cells.fx1; ++fx) {
+            if (image[row + fx] > best) {  // strictly greater: the first maximum wins
+              best = image[row + fx];
+              best_at = row + fx;
+            }
           }
         }
-      }
-      if (how_ == PoolingKind::max) {
-        out_(n, at) = best;
-        argmax_[static_cast<std::size_t>(n * output_.size() + at)] = best_at;
-      } else {
-        out_(n, at) = sum / area;
-      }
-    });
+        out[at] = best;
+        argmax[at] = best_at;
+      });
+    }
     return out_;
   }
 
@@ -88,40 +91,47 @@ class Pooling : public Layer<T> {
   const Matrix<T>& backward(const Matrix<T>& dout) override {
     dx_.setZero(dout.rows(), input_.size());
     const T area = static_cast<T>(window_.height * window_.width);
-    for_each_window(dout.rows(), [&](Index n, Index at, Index channel_base, Index y0, Index x0) {
-      const T d = dout(n, at);
+    for (Index n = 0; n < dout.rows(); ++n) {
+      const T* d = dout.row(n).data();
       T* image = dx_.row(n).data();
       if (how_ == PoolingKind::max) {
-        image[argmax_[static_cast<std::size_t>(n * output_.size() + at)]] += d;
-        return;
+        const Index* argmax = argmax_.data() + n * output_.size();
+        for (Index at = 0; at < output_.size(); ++at) image[argmax[at]] += d[at];
+        continue;
       }
-      for (Index fy = 0; fy < window_.height; ++fy) {
-        const Index y = y0 + fy;
-        if (y < 0 || y >= input_.height) continue;
-        for (Index fx = 0; fx < window_.width; ++fx) {
-          const Index xi = x0 + fx;
-          if (xi >= 0 && xi < input_.width) image[channel_base + y * input_.width + xi] += d / area;
+      for_each_window([&](Index at, const Cells& cells) {
+        for (Index fy = cells.fy0; fy < cells.fy1; ++fy) {
+          const Index row = cells.first + fy * input_.width;
+          for (Index fx = cells.fx0; fx < cells.fx1; ++fx) image[row + fx] += d[at] / area;
         }
-      }
-    });
+      });
+    }
     return dx_;
   }
 
  private:
   std::string name() const { return how_ == PoolingKind::max ? "maxpool" : "avgpool"; }
 
-  // visit(n, output index, offset of the channel in the input row, top, left)
-  // for every window of every row.
+  // A window's cells inside the image: rows fy in [fy0, fy1) and columns fx
+  // in [fx0, fx1) of the window, at input index first + fy W + fx (first
+  // itself may lie in the padding, before the row).
+  struct Cells {
+    Index first, fy0, fy1, fx0, fx1;
+  };
+
+  // visit(output index, cells) for every window of one row.
   template <typename Visit>
-  void for_each_window(Index rows, const Visit& visit) const {
-    for (Index n = 0; n < rows; ++n) {
-      for (Index c = 0; c < output_.channels; ++c) {
-        const Index channel_base = c * input_.spatial_size();
-        for (Index oy = 0; oy < output_.height; ++oy) {
-          for (Index ox = 0; ox < output_.width; ++ox) {
-            visit(n, (c * output_.height + oy) * output_.width + ox, channel_base,
-                  oy * window_.stride - window_.pad, ox * window_.stride - window_.pad);
-          }
+  void for_each_window(const Visit& visit) const {
+    for (Index c = 0; c < output_.channels; ++c) {
+      for (Index oy = 0; oy < output_.height; ++oy) {
+        const Index y0 = oy * window_.stride - window_.pad;
+        const Index fy0 = std::max<Index>(0, -y0);
+        const Index fy1 = std::min(window_.height, input_.height - y0);
+        for (Index ox = 0; ox < output_.width; ++ox) {
+          const Index x0 = ox * window_.stride - window_.pad;
+          visit((c * output_.height + oy) * output_.width + ox,
+                Cells{(c * input_.height + y0) * input_.width + x0, fy0, fy1,
+                      std::max<Index>(0, -x0), std::min(window_.width, input_.width - x0)});
         }
       }
     }
