@@ -102,7 +102,11 @@ void im2col(const Matrix<T>& x, const Shape& in, const Window& w, const Shape& o
         const T* image = x.row(n).data();
         const Index start = from + shift;  // the input index of ox = 0, maybe in the padding
         std::fill(to, to + valid.first, T(0));
-        for (Index ox = valid.first; ox < valid.last; ++ox) to[ox] = image[start + ox * w.stride];
+        if (w.stride == 1) {
+          std::copy(image + start + valid.first, image + start + valid.last, to + valid.first);
+        } else {
+          for (Index ox = valid.first; ox < valid.last; ++ox) to[ox] = image[start + ox * w.stride];
+        }
         std::fill(to + valid.last, to + out.width, T(0));
       });
 }
@@ -121,8 +125,15 @@ void col2im(const Matrix<T>& dcol, const Shape& in, const Window& w, const Shape
         const T* patch = dcol.row(k).data() + column;
         T* image = dx.row(n).data();
         const Index start = from + shift;
-        for (Index ox = valid.first; ox < valid.last; ++ox)
-          image[start + ox * w.stride] += patch[ox];
+        if (w.stride == 1) {  // a run of the image row: vectorised
+          const Index count = valid.last - valid.first;
+          Eigen::Map<RowVector<T>>(image + start + valid.first, count) +=
+              Eigen::Map<const RowVector<T>>(patch + valid.first, count);
+        } else {
+          for (Index ox = valid.first; ox < valid.last; ++ox) {
+            image[start + ox * w.stride] += patch[ox];
+          }
+        }
       });
 }
 
