@@ -9,20 +9,27 @@
 #include "scratchnet/core/errors.hpp"
 #include "scratchnet/core/parallel.hpp"
 #include "scratchnet/layers/layer_kind.hpp"
+#include "scratchnet/layers/weighted_layer.hpp"
 
 namespace scratchnet {
 
 template <typename T>
-class Affine : public Layer<T> {
+class Affine : public WeightedLayer<T> {
+  using WeightedLayer<T>::input_gradient_;
+
  public:
-  Affine(Index inputs, Index outputs)
-      : W(Matrix<T>::Zero(inputs, outputs)),
-        b(Matrix<T>::Zero(1, outputs)),
-        dW(Matrix<T>::Zero(inputs, outputs)),
-        db(Matrix<T>::Zero(1, outputs)) {
+  // W: inputs x outputs, b: 1 x outputs.
+  using WeightedLayer<T>::W;
+  using WeightedLayer<T>::b;
+  using WeightedLayer<T>::dW;
+  using WeightedLayer<T>::db;
+
+  Affine(Index inputs, Index outputs) {
     require(inputs > 0 && outputs > 0, "affine",
             "needs positive sizes, got " + std::to_string(inputs) + " inputs and " +
                 std::to_string(outputs) + " outputs");
+    W = dW = Matrix<T>::Zero(inputs, outputs);
+    b = db = Matrix<T>::Zero(1, outputs);
   }
 
   // affine(outputs), for samples of any shape (an image is taken as the
@@ -49,10 +56,6 @@ class Affine : public Layer<T> {
     return Shape::vector(W.cols());
   }
 
-  // The first layer of a network needs no dx: skipping it saves a product as
-  // large as the one for dW.
-  void set_input_gradient(bool needed) override { input_gradient_ = needed; }
-
   // W from the init rule (its scale from W's rows, the layer's inputs); b = 0.
   void initialize(const WeightInit& init, Rng& rng) override { init_weights(W, init, rng); }
 
@@ -72,22 +75,9 @@ class Affine : public Layer<T> {
     return dx_;
   }
 
-  bool weighted() const override { return true; }
-  void append_params(ParamList<T>& params, int number) override {
-    const std::string n = std::to_string(number);
-    params.push_back({"W" + n, &W, &dW});
-    params.push_back({"b" + n, &b, &db});
-  }
-  void append_decayed(ParamList<T>& params, int number) override {
-    params.push_back({"W" + std::to_string(number), &W, &dW});
-  }
-
-  Matrix<T> W, b, dW, db;
-
  private:
   const Matrix<T>* x_ = nullptr;
   Matrix<T> out_, dx_;
-  bool input_gradient_ = true;
 };
 
 }  // namespace scratchnet

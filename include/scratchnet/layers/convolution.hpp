@@ -12,12 +12,21 @@
 #include "scratchnet/core/parallel.hpp"
 #include "scratchnet/layers/im2col.hpp"
 #include "scratchnet/layers/layer_kind.hpp"
+#include "scratchnet/layers/weighted_layer.hpp"
 
 namespace scratchnet {
 
 template <typename T>
-class Convolution : public Layer<T> {
+class Convolution : public WeightedLayer<T> {
+  using WeightedLayer<T>::input_gradient_;
+
  public:
+  // W: filters x (C FH FW), b: 1 x filters.
+  using WeightedLayer<T>::W;
+  using WeightedLayer<T>::b;
+  using WeightedLayer<T>::dW;
+  using WeightedLayer<T>::db;
+
   Convolution(const Shape& input, Index filters, Index size, Index stride = 1, Index pad = 0)
       : input_(input), window_{size, size, stride, pad} {
     require(filters >= 1, "conv", "needs at least 1 filter");
@@ -66,7 +75,6 @@ class Convolution : public Layer<T> {
     return output_;
   }
 
-  void set_input_gradient(bool needed) override { input_gradient_ = needed; }
   // W from the init rule with the fan-in C FH FW; b = 0.
   void initialize(const WeightInit& init, Rng& rng) override {
     rng.fill_normal(W, init.stddev(W.cols()));
@@ -102,19 +110,6 @@ class Convolution : public Layer<T> {
     return dx_;
   }
 
-  bool weighted() const override { return true; }
-  void append_params(ParamList<T>& params, int number) override {
-    const std::string n = std::to_string(number);
-    params.push_back({"W" + n, &W, &dW});
-    params.push_back({"b" + n, &b, &db});
-  }
-  void append_decayed(ParamList<T>& params, int number) override {
-    params.push_back({"W" + std::to_string(number), &W, &dW});
-  }
-
-  // W: filters x (C FH FW), b: 1 x filters.
-  Matrix<T> W, b, dW, db;
-
  private:
   static Window window_of(const LayerConfig& config) {
     const Index size = config.whole("size");
@@ -126,7 +121,6 @@ class Convolution : public Layer<T> {
 
   Shape input_, output_;
   Window window_;
-  bool input_gradient_ = true;
   Matrix<T> col_, product_, out_, dproduct_, dcol_, dx_;
 };
 
