@@ -18,6 +18,9 @@
 # seconds of the process: with one thread on an otherwise idle core they equal
 # the wall time, and on a busy machine (other jobs sharing the core) they are
 # the steadier measure. The last column is the ratio of the wall-time medians.
+# PyTorch flushes denormals to zero, as scratchnet's Trainer does: without it
+# the convolutional workloads spend most of their time on denormal arithmetic
+# (W6 47.7 s instead of 12.3 s on Zen 4), which would flatter the ratio.
 # Each of W1-W4 also has its floor, Wn-products: only the matrix products of
 # its epoch in a bare Eigen loop, run in the same alternation. The columns
 # "floor s" and "x floor" give it and the workload's time as a multiple of it,
@@ -68,7 +71,7 @@ run() {  # run <tool> <workload>: appends "<tool> <line>" for each measurement
   elif [ "$tool" = products ]; then
     out="$(taskset -c "$core" "$bench" --workload "$w-products" --runs 1 --threads 1)"
   else
-    out="$(taskset -c "$core" "$python" "$here/torch_mlp.py" --workload "$w" --runs 1 --threads 1 2>/dev/null)"
+    out="$(taskset -c "$core" "$python" "$here/torch_mlp.py" --workload "$w" --runs 1 --threads 1 --flush-denormal 2>/dev/null)"
   fi
   sed "s/^/$tool /" <<<"$out" >>"$log"
 }

@@ -33,6 +33,17 @@ void parallel_for(Index count, const Body& body) {
   for (Index i = 0; i < count; ++i) body(i);
 }
 
+// body(begin, count) for blocks of rows that cover [0, rows) once, a block
+// per Eigen thread: for an element-wise pass over a batch (an activation).
+template <typename Body>
+void parallel_row_blocks(Index rows, const Body& body) {
+  const Index blocks = std::max<Index>(1, std::min<Index>(Eigen::nbThreads(), rows));
+  parallel_for(blocks, [&](Index block) {
+    const Index begin = block * rows / blocks;
+    body(begin, (block + 1) * rows / blocks - begin);
+  });
+}
+
 // dst = lhs * rhs for a matrix product. Eigen evaluates it as dst = 0 and
 // then dst += lhs * rhs, the product on all its threads but the zeroing on
 // one; with several threads the zeroing is shared here, by blocks of rows.

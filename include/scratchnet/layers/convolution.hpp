@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "scratchnet/core/parallel.hpp"
 #include "scratchnet/layers/im2col.hpp"
@@ -80,32 +81,43 @@ class Convolution : public WeightedLayer<T> {
     rng.fill_normal(W, init.stddev(W.cols()));
   }
 
-  // col = im2col(x),  y[n](f, oy, ox) = (W col)(f, (n, oy, ox)) + b(f)
+  // col = im2col(x[n]),  y[n](f, oy, ox) = (W col)(f, (oy, ox)) + b(f)
   const Matrix<T>& forward(const Matrix<T>& x, bool /*train*/) override {
-    im2col(x, input_, window_, output_, col_);
-    assign_product(product_, W, col_);
-    const Index positions = output_.spatial_size();
+    x_ = &x;
     out_.resize(x.rows(), output_.size());
-    for (Index n = 0; n < x.rows(); ++n) {
-      RowMap(out_.row(n).data(), W.rows(), positions) =
-          (product_.middleCols(n * positions, positions).colwise() + b.row(0).transpose());
-    }
+    for_each_part(x.rows(), [&](Part& part, Index n) {
+      im2col(x.row(n).data(), input_, window_, output_, part.padded, part.col);
+      RowMap y(out_.row(n).data(), W.rows(), output_.spatial_size());
+      y.colwise() = b.row(0).transpose();  // saves Eigen's zeroing of y before the product
+      y.noalias() += W * part.col;
+    });
     return out_;
   }
 
-  // dW = dy col^T,  db = sum of dy over (n, oy, ox),  dx = col2im(W^T dy)
+  // dW = sum over n of dy[n] col[n]^T,  db = sum of dy over (n, oy, ox),
+  // dx[n] = col2im(W^T dy[n])
   const Matrix<T>& backward(const Matrix<T>& dout) override {
-    const Index positions = output_.spatial_size();
-    dproduct_.resize(W.rows(), dout.rows() * positions);
-    for (Index n = 0; n < dout.rows(); ++n) {
-      dproduct_.middleCols(n * positions, positions) =
-          ConstRowMap(dout.row(n).data(), W.rows(), positions);
+    if (input_gradient_) dx_.resize(dout.rows(), input_.size());
+    for (Part& part : parts_) {
+      part.dW.setZero(W.rows(), W.cols());
+      part.db.setZero(1, W.rows());
     }
-    assign_product(dW, dproduct_, col_.transpose());
-    db.noalias() = dproduct_.rowwise().sum().transpose();
-    if (input_gradient_) {
-      assign_product(dcol_, W.transpose(), dproduct_);
-      col2im(dcol_, input_, window_, output_, dx_);
+    for_each_part(dout.rows(), [&](Part& part, Index n) {
+      const ConstRowMap dy(dout.row(n).data(), W.rows(), output_.spatial_size());
+      im2col(x_->row(n).data(), input_, window_, output_, part.padded, part.col);
+      part.dW.noalias() += dy * part.col.transpose();
+      part.db += dy.rowwise().sum().transpose();
+      if (input_gradient_) {
+        part.dcol.noalias() = W.transpose() * dy;
+        dx_.row(n).setZero();
+        col2im_add(part.dcol, input_, window_, output_, part.padded, dx_.row(n).data());
+      }
+    });
+    dW = parts_.front().dW;
+    db = parts_.front().db;
+    for (std::size_t p = 1; p < parts_.size(); ++p) {
+      dW += parts_[p].dW;
+      db += parts_[p].db;
     }
     return dx_;
   }
@@ -119,9 +131,32 @@ class Convolution : public WeightedLayer<T> {
   using RowMap = Eigen::Map<Matrix<T>>;
   using ConstRowMap = Eigen::Map<const Matrix<T>>;
 
+  // The batch is cut into kParts parts of consecutive samples, the same
+  // whatever the number of threads, each with its own col and its own sums
+  // of dW and db, added in order at the end: so the parts can run on
+  // different threads and the sums still do not depend on how many.
+  static constexpr std::size_t kParts = 4;
+  struct Part {
+    Matrix<T> padded, col, dcol, dW, db;
+  };
+
+  // body(part, n) for every sample n of a batch of `rows`, each part's
+  // samples in order on one thread.
+  template <typename Body>
+  void for_each_part(Index rows, const Body& body) {
+    const Index parts = static_cast<Index>(parts_.size());
+    parallel_for(parts, [&](Index p) {
+      for (Index n = p * rows / parts; n < (p + 1) * rows / parts; ++n) {
+        body(parts_[static_cast<std::size_t>(p)], n);
+      }
+    });
+  }
+
   Shape input_, output_;
   Window window_;
-  Matrix<T> col_, product_, out_, dproduct_, dcol_, dx_;
+  const Matrix<T>* x_ = nullptr;
+  std::vector<Part> parts_ = std::vector<Part>(kParts);
+  Matrix<T> out_, dx_;
 };
 
 }  // namespace scratchnet

@@ -2,11 +2,13 @@
 // FH x FW sees, laid out so that a convolution is one matrix product.
 //
 // A batch holds one sample per row, C x H x W values each (core/shape.hpp).
-// col has a row per value a filter reads, (c, fy, fx) in that order, and a
-// column per place the filter stands, (n, oy, ox): col(k, n OH OW + oy OW +
-// ox) = x[n](c, oy S + fy - P, ox S + fx - P), 0 outside the image. The
-// book's col is its transpose; this way each row of col is filled in runs
-// along the image's rows.
+// The col of one sample has a row per value a filter reads, (c, fy, fx) in
+// that order, and a column per place the filter stands, (oy, ox):
+// col(k, oy OW + ox) = x(c, oy S + fy - P, ox S + fx - P), 0 outside the
+// image. The book's col is its transpose, for the whole batch at once; this
+// way each row of col is filled in runs along the image's rows, and one
+// sample's col (at most a few hundred KB) stays in the cache between im2col
+// and the product that reads it.
 #pragma once
 
 #include <algorithm>
@@ -45,96 +47,95 @@ struct Window {
 
 namespace detail {
 
-// The output columns ox whose input column ox S + fx - P is inside the image:
-// [first, last).
-struct ValidColumns {
-  Index first, last;
-};
-inline ValidColumns valid_columns(const Window& w, Index fx, Index in_width, Index out_width) {
-  const Index before = w.pad - fx;  // input column -before is x = 0's left edge
-  const Index first = before <= 0 ? 0 : (before + w.stride - 1) / w.stride;
-  const Index reach = in_width - 1 + w.pad - fx;
-  const Index last = reach < 0 ? 0 : std::min(out_width, reach / w.stride + 1);
-  return {std::min(first, last), last};
-}
-
-// Calls visit(n, k, column, from, shift, valid) for every (n, c, fy, fx, oy):
-// row k of col holds out.width values from column `column` on; those at ox in
-// [valid.first, valid.last) come from index from + shift + ox S of input row
-// n, the others are padding (all of them when from is -1: the input row is
-// in the padding).
+// visit(k, first) for every (c, fy, fx) of one sample, k = (c FH + fy) FW +
+// fx: x(c, fy - P, fx - P), the value the window at (0, 0) reads there, is
+// at index first of the padded image (C x (H + 2P) x (W + 2P), row-major).
 template <typename Visit>
-void for_each_patch_row(Index rows, const Shape& in, const Window& w, const Shape& out,
-                        const Visit& visit) {
-  for (Index n = 0; n < rows; ++n) {
-    for (Index c = 0; c < in.channels; ++c) {
-      for (Index fy = 0; fy < w.height; ++fy) {
-        for (Index fx = 0; fx < w.width; ++fx) {
-          const Index k = (c * w.height + fy) * w.width + fx;
-          const ValidColumns valid = valid_columns(w, fx, in.width, out.width);
-          for (Index oy = 0; oy < out.height; ++oy) {
-            const Index y = oy * w.stride + fy - w.pad;
-            const Index column = (n * out.height + oy) * out.width;
-            const Index from = y >= 0 && y < in.height ? (c * in.height + y) * in.width : -1;
-            visit(n, k, column, from, fx - w.pad, valid);
-          }
-        }
+void for_each_window_cell(const Shape& in, const Window& w, const Visit& visit) {
+  const Index padded_h = in.height + 2 * w.pad, padded_w = in.width + 2 * w.pad;
+  for (Index c = 0; c < in.channels; ++c) {
+    for (Index fy = 0; fy < w.height; ++fy) {
+      for (Index fx = 0; fx < w.width; ++fx) {
+        visit((c * w.height + fy) * w.width + fx, (c * padded_h + fy) * padded_w + fx);
       }
     }
   }
 }
 
-}  // namespace detail
-
-// col = im2col(x): (C FH FW) x (N OH OW).
-template <typename T>
-void im2col(const Matrix<T>& x, const Shape& in, const Window& w, const Shape& out,
-            Matrix<T>& col) {
-  col.resize(in.channels * w.height * w.width, x.rows() * out.height * out.width);
-  detail::for_each_patch_row(
-      x.rows(), in, w, out,
-      [&](Index n, Index k, Index column, Index from, Index shift, detail::ValidColumns valid) {
-        T* to = col.row(k).data() + column;
-        if (from < 0) {
-          std::fill(to, to + out.width, T(0));
-          return;
-        }
-        const T* image = x.row(n).data();
-        const Index start = from + shift;  // the input index of ox = 0, maybe in the padding
-        std::fill(to, to + valid.first, T(0));
-        if (w.stride == 1) {
-          std::copy(image + start + valid.first, image + start + valid.last, to + valid.first);
-        } else {
-          for (Index ox = valid.first; ox < valid.last; ++ox) to[ox] = image[start + ox * w.stride];
-        }
-        std::fill(to + valid.last, to + out.width, T(0));
-      });
+// step(i, j) for every window position (oy, ox): i = oy OW + ox in a row of
+// col, j = oy S (W + 2P) + ox S from the cell's first value in the padded
+// image. kStride fixes S at compile time (0: stride), so that stride 1's
+// loop over ox is a run the compiler vectorises.
+template <Index kStride, typename Step>
+void for_each_position_strided(Index stride, Index padded_w, const Shape& out, const Step& step) {
+  const Index s = kStride > 0 ? kStride : stride;
+  for (Index oy = 0; oy < out.height; ++oy) {
+    for (Index ox = 0; ox < out.width; ++ox) step(oy * out.width + ox, (oy * padded_w + ox) * s);
+  }
+}
+template <typename Step>
+void for_each_position(const Shape& in, const Window& w, const Shape& out, const Step& step) {
+  const Index padded_w = in.width + 2 * w.pad;
+  if (w.stride == 1) {
+    for_each_position_strided<1>(1, padded_w, out, step);
+  } else {
+    for_each_position_strided<0>(w.stride, padded_w, out, step);
+  }
 }
 
-// dx = col2im(dcol): each patch value added back where im2col took it from
-// (a pixel under several windows gets the sum).
+// The image's rows inside the padded image of for_each_window_cell.
 template <typename T>
-void col2im(const Matrix<T>& dcol, const Shape& in, const Window& w, const Shape& out,
-            Matrix<T>& dx) {
-  const Index rows = dcol.cols() / (out.height * out.width);
-  dx.setZero(rows, in.size());
-  detail::for_each_patch_row(
-      rows, in, w, out,
-      [&](Index n, Index k, Index column, Index from, Index shift, detail::ValidColumns valid) {
-        if (from < 0) return;
-        const T* patch = dcol.row(k).data() + column;
-        T* image = dx.row(n).data();
-        const Index start = from + shift;
-        if (w.stride == 1) {  // a run of the image row: vectorised
-          const Index count = valid.last - valid.first;
-          Eigen::Map<RowVector<T>>(image + start + valid.first, count) +=
-              Eigen::Map<const RowVector<T>>(patch + valid.first, count);
-        } else {
-          for (Index ox = valid.first; ox < valid.last; ++ox) {
-            image[start + ox * w.stride] += patch[ox];
-          }
-        }
-      });
+auto padded_interior(Matrix<T>& padded, const Shape& in, Index pad, Index c) {
+  return padded.block(c * (in.height + 2 * pad) + pad, pad, in.height, in.width);
+}
+
+template <typename T>
+using ImageRows = Eigen::Map<Matrix<T>>;
+
+}  // namespace detail
+
+// col = im2col(image) for one sample: (C FH FW) x (OH OW), row-major;
+// padded is the room for the padded image (unused when P = 0).
+template <typename T>
+void im2col(const T* image, const Shape& in, const Window& w, const Shape& out, Matrix<T>& padded,
+            Matrix<T>& col) {
+  col.resize(in.channels * w.height * w.width, out.spatial_size());
+  const T* source = image;
+  if (w.pad > 0) {
+    padded.setZero(in.channels * (in.height + 2 * w.pad), in.width + 2 * w.pad);
+    for (Index c = 0; c < in.channels; ++c) {
+      detail::padded_interior(padded, in, w.pad, c) =
+          Eigen::Map<const Matrix<T>>(image + c * in.spatial_size(), in.height, in.width);
+    }
+    source = padded.data();
+  }
+  detail::for_each_window_cell(in, w, [&](Index k, Index first) {
+    T* to = col.row(k).data();
+    const T* from = source + first;
+    detail::for_each_position(in, w, out, [&](Index i, Index j) { to[i] = from[j]; });
+  });
+}
+
+// image += col2im(dcol) for one sample: each patch value added back where
+// im2col took it from (a pixel under several windows gets the sum).
+template <typename T>
+void col2im_add(const Matrix<T>& dcol, const Shape& in, const Window& w, const Shape& out,
+                Matrix<T>& padded, T* image) {
+  T* target = image;
+  if (w.pad > 0) {
+    padded.setZero(in.channels * (in.height + 2 * w.pad), in.width + 2 * w.pad);
+    target = padded.data();
+  }
+  detail::for_each_window_cell(in, w, [&](Index k, Index first) {
+    const T* from = dcol.row(k).data();
+    T* to = target + first;
+    detail::for_each_position(in, w, out, [&](Index i, Index j) { to[j] += from[i]; });
+  });
+  if (w.pad == 0) return;
+  for (Index c = 0; c < in.channels; ++c) {
+    detail::ImageRows<T>(image + c * in.spatial_size(), in.height, in.width) +=
+        detail::padded_interior(padded, in, w.pad, c);
+  }
 }
 
 }  // namespace scratchnet

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/core/parallel.hpp"
 #include "scratchnet/layers/im2col.hpp"
 #include "scratchnet/layers/layer_kind.hpp"
 
@@ -55,7 +56,7 @@ class Pooling : public Layer<T> {
     out_.resize(x.rows(), output_.size());
     if (how_ == PoolingKind::max) argmax_.resize(static_cast<std::size_t>(out_.size()));
     const T area = static_cast<T>(window_.height * window_.width);
-    for (Index n = 0; n < x.rows(); ++n) {
+    parallel_for(x.rows(), [&](Index n) {
       const T* image = x.row(n).data();
       T* out = out_.row(n).data();
       Index* argmax = how_ == PoolingKind::max ? argmax_.data() + n * output_.size() : nullptr;
@@ -83,7 +84,7 @@ class Pooling : public Layer<T> {
         out[at] = best;
         argmax[at] = best_at;
       });
-    }
+    });
     return out_;
   }
 
@@ -91,13 +92,13 @@ class Pooling : public Layer<T> {
   const Matrix<T>& backward(const Matrix<T>& dout) override {
     dx_.setZero(dout.rows(), input_.size());
     const T area = static_cast<T>(window_.height * window_.width);
-    for (Index n = 0; n < dout.rows(); ++n) {
+    parallel_for(dout.rows(), [&](Index n) {
       const T* d = dout.row(n).data();
       T* image = dx_.row(n).data();
       if (how_ == PoolingKind::max) {
         const Index* argmax = argmax_.data() + n * output_.size();
         for (Index at = 0; at < output_.size(); ++at) image[argmax[at]] += d[at];
-        continue;
+        return;
       }
       for_each_window([&](Index at, const Cells& cells) {
         for (Index fy = cells.fy0; fy < cells.fy1; ++fy) {
@@ -105,7 +106,7 @@ class Pooling : public Layer<T> {
           for (Index fx = cells.fx0; fx < cells.fx1; ++fx) image[row + fx] += d[at] / area;
         }
       });
-    }
+    });
     return dx_;
   }
 

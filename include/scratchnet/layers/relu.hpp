@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "scratchnet/core/parallel.hpp"
 #include "scratchnet/layers/layer_kind.hpp"
 
 namespace scratchnet {
@@ -17,13 +18,20 @@ class Relu : public Layer<T> {
 
   // y = max(0, x)
   const Matrix<T>& forward(const Matrix<T>& x, bool /*train*/) override {
-    out_ = x.cwiseMax(T(0));
+    out_.resize(x.rows(), x.cols());
+    parallel_row_blocks(x.rows(), [&](Index begin, Index count) {
+      out_.middleRows(begin, count) = x.middleRows(begin, count).cwiseMax(T(0));
+    });
     return out_;
   }
 
   // dx = dout where x > 0, else 0
   const Matrix<T>& backward(const Matrix<T>& dout) override {
-    dx_ = (out_.array() > T(0)).select(dout, T(0));
+    dx_.resize(dout.rows(), dout.cols());
+    parallel_row_blocks(dout.rows(), [&](Index begin, Index count) {
+      dx_.middleRows(begin, count) = (out_.middleRows(begin, count).array() > T(0))
+                                         .select(dout.middleRows(begin, count), T(0));
+    });
     return dx_;
   }
 
