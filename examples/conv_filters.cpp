@@ -13,6 +13,7 @@
 #include <string>
 
 #include "common/chapter6.hpp"
+#include "common/tiles.hpp"
 
 namespace {
 
@@ -27,32 +28,6 @@ struct Settings {
   sn::Index image = 0;
 };
 
-// Tiles maps of height x width (one per row of `maps`' blocks) into a grid of
-// `columns` tiles with a one-pixel gap, each scaled to [0, 1], and writes it
-// as x,y,value (y down, as an image).
-void write_tiles(const std::filesystem::path& path, const sn::Matrix<float>& maps, sn::Index height,
-                 sn::Index width, sn::Index columns) {
-  const sn::Index count = maps.rows();
-  const sn::Index rows = (count + columns - 1) / columns;
-  const sn::Index grid_w = columns * (width + 1) - 1, grid_h = rows * (height + 1) - 1;
-  sn::Matrix<float> grid = sn::Matrix<float>::Zero(grid_h, grid_w);
-  for (sn::Index k = 0; k < count; ++k) {
-    const auto map = maps.row(k);
-    const float low = map.minCoeff(), span = std::max(map.maxCoeff() - low, 1e-12F);
-    for (sn::Index y = 0; y < height; ++y) {
-      for (sn::Index x = 0; x < width; ++x) {
-        grid((k / columns) * (height + 1) + y, (k % columns) * (width + 1) + x) =
-            (map(y * width + x) - low) / span;
-      }
-    }
-  }
-  examples::CsvFile csv(path, "x,y,value");
-  for (sn::Index y = 0; y < grid_h; ++y) {
-    for (sn::Index x = 0; x < grid_w; ++x) csv.row(x, y, grid(y, x));
-  }
-  csv.close();
-}
-
 int run(const Settings& s) {
   const examples::Stopwatch clock;
   const auto dir = examples::prepare_out_dir(s.common.out_dir);
@@ -65,7 +40,8 @@ int run(const Settings& s) {
   sn::add_layers(net, sn::parse_layer_specs(kSimpleConvNet));
   net.initialize(sn::WeightInit(0.01));  // the book's weight_init_std
   const sn::Shape filter{1, 5, 5};
-  write_tiles(dir / "filters_before.csv", net.param("W1"), filter.height, filter.width, 10);
+  examples::write_tiles(dir / "filters_before.csv", net.param("W1"), filter.height, filter.width,
+                        10);
 
   sn::Adam<float> adam(0.001);
   sn::TrainerOptions options;
@@ -74,7 +50,8 @@ int run(const Settings& s) {
   options.seed = examples::derived_seed(s.common.seed, 1);
   sn::Trainer<float> trainer(net, adam, data.train, data.test, options);
   const sn::History history = trainer.train();
-  write_tiles(dir / "filters_after.csv", net.param("W1"), filter.height, filter.width, 10);
+  examples::write_tiles(dir / "filters_after.csv", net.param("W1"), filter.height, filter.width,
+                        10);
 
   // One test image through conv + ReLU and the pooling: a map per channel.
   const sn::Matrix<float> image = data.test.x.row(s.image);
@@ -95,7 +72,7 @@ int run(const Settings& s) {
       }
     }
   }
-  write_tiles(dir / "activations.csv", both, maps.height, maps.width, 10);
+  examples::write_tiles(dir / "activations.csv", both, maps.height, maps.width, 10);
 
   examples::Summary summary;
   summary.add("simple_conv_net", "train_images", static_cast<double>(data.train.size()));

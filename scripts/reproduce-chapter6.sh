@@ -27,9 +27,7 @@ done
 programs=(activation_histogram optimizer_compare weight_init_compare batch_norm_compare overfit
           hyperparameter_search)
 if [[ -z "$build_dir" ]]; then
-  scripts/setup-deps.sh
-  cmake --preset release >/dev/null
-  cmake --build --preset release -j "$(nproc)" --target "${programs[@]}"
+  scripts/build-programs.sh "${programs[@]}"
   build_dir=build/release
 fi
 

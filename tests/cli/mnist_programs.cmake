@@ -74,6 +74,32 @@ endif()
 
 expect_predicted_accuracy(${WORK}/model.bin "${train_line}")
 
+# --misclassified: as many wrong images as the accuracy leaves (200 images, so
+# the accuracy is a multiple of 0.005), the first five marked true>predicted.
+run_program(wrong 0 ${PREDICT} --model ${WORK}/model.bin --data ${DATA} --limit-test 200
+            --misclassified ${WORK}/wrong.png --count 5)
+string(REGEX MATCH "test accuracy: 0\\.([0-9]+)" ignored "${wrong}")
+math(EXPR expected_wrong "200 - ${CMAKE_MATCH_1} * 200 / 10000")
+if(NOT wrong MATCHES "misclassified: ${expected_wrong} of 200 test images")
+  message(FATAL_ERROR "expected ${expected_wrong} misclassified of 200:\n${wrong}")
+endif()
+file(STRINGS ${WORK}/wrong_labels.csv marks)
+list(POP_FRONT marks header)
+list(LENGTH marks drawn)
+if(NOT header STREQUAL "x,y,text" OR NOT drawn EQUAL 5)
+  message(FATAL_ERROR "wrong_labels.csv: expected a header and 5 marks:\n${marks}")
+endif()
+set(x 0)
+foreach(mark IN LISTS marks)  # tiles of 28 x 28, one pixel apart
+  if(NOT mark MATCHES "^${x},3,([0-9])>([0-9])$" OR CMAKE_MATCH_1 STREQUAL CMAKE_MATCH_2)
+    message(FATAL_ERROR "wrong_labels.csv: '${mark}' is not at x = ${x} or not a true>predicted pair of two classes")
+  endif()
+  math(EXPR x "${x} + 29")
+endforeach()
+if(wrong MATCHES "figure: " AND NOT EXISTS ${WORK}/wrong.png)
+  message(FATAL_ERROR "mnist_predict said it drew ${WORK}/wrong.png, which is not there")
+endif()
+
 # Any stack of layers from --layers: trained, saved, and the same accuracy
 # from mnist_predict; resumed from its checkpoint, the run's layers must match.
 set(layered ${tiny_data} --layers "affine(48), batchnorm, tanh, dropout(0.1), affine(24), relu, affine(10)")

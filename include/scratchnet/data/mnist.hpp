@@ -173,14 +173,18 @@ MnistData<T> load_mnist(const std::string& dir, const MnistOptions& options = {}
 
 // Only the test half (t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte), for a
 // program that evaluates a trained model: the training files need not exist.
+// image_shape, when given, receives 1 x rows x cols of the IDX header.
 template <typename T = float>
-Dataset<T> load_mnist_test(const std::string& dir, Index max_test = 0) {
+Dataset<T> load_mnist_test(const std::string& dir, Index max_test = 0,
+                           Shape* image_shape = nullptr) {
   require(max_test >= 0, "max_test", "must be >= 0 (0 keeps every sample)");
   const std::filesystem::path folder = detail::mnist_folder(dir);
   IdxImages images;
-  return detail::load_mnist_part<T>(detail::find_mnist_file(folder, "t10k-images-idx3-ubyte"),
-                                    detail::find_mnist_file(folder, "t10k-labels-idx1-ubyte"),
-                                    max_test, images);
+  Dataset<T> test = detail::load_mnist_part<T>(
+      detail::find_mnist_file(folder, "t10k-images-idx3-ubyte"),
+      detail::find_mnist_file(folder, "t10k-labels-idx1-ubyte"), max_test, images);
+  if (image_shape != nullptr) *image_shape = {1, images.rows, images.cols};
+  return test;
 }
 
 }  // namespace scratchnet
