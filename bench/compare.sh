@@ -20,7 +20,12 @@
 # the steadier measure. The last column is the ratio of the wall-time medians.
 # PyTorch flushes denormals to zero, as scratchnet's Trainer does: without it
 # the convolutional workloads spend most of their time on denormal arithmetic
-# (W6 47.7 s instead of 12.3 s on Zen 4), which would flatter the ratio.
+# (W6 47.7 s instead of 12.3 s on Zen 4), which would flatter the ratio. And
+# glibc's malloc keeps the memory PyTorch frees (the MALLOC_* settings below):
+# by default each of its large tensors is a fresh mmap whose pages fault in
+# on every step, which on some VMs took most of PyTorch's time (W6 49.7 s,
+# 21 s of it in the kernel, against 9.3 s with these settings). scratchnet
+# allocates nothing after its first batch, so they change nothing for it.
 # Each of W1-W4 also has its floor, Wn-products: only the matrix products of
 # its epoch in a bare Eigen loop, run in the same alternation. The columns
 # "floor s" and "x floor" give it and the workload's time as a multiple of it,
@@ -61,6 +66,7 @@ fi
 }
 
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
+export MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=4294967296 MALLOC_TOP_PAD_=268435456
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 

@@ -77,6 +77,32 @@ void updates_do_not_depend_on_threads() {
   }
 }
 
+// A convolutional network's loss and gradients on a batch of 37 images: the
+// convolutions cut it into parts of 9 and 10 samples, pooling and ReLU into a
+// block per thread, and one thread and two give the same bits.
+void conv_gradients_do_not_depend_on_threads() {
+  std::vector<scratchnet::Matrix<float>> grads[2];
+  float loss[2];
+  for (int threads : {1, 2}) {
+    Eigen::setNbThreads(threads);
+    scratchnet::Sequential<float> net(scratchnet::Shape{3, 12, 12}, 6);
+    scratchnet::add_layers(net, scratchnet::parse_layer_specs(
+                                    "conv(8,3,pad=1),relu,maxpool(2),conv(6,2,stride=2),relu,"
+                                    "avgpool(2,stride=1),affine(10)"));
+    net.initialize(scratchnet::WeightInit::he());
+    std::srand(3);
+    const scratchnet::Matrix<float> x = scratchnet::Matrix<float>::Random(37, 3 * 12 * 12);
+    scratchnet::Labels labels(37);
+    for (scratchnet::Index i = 0; i < labels.size(); ++i) labels(i) = static_cast<int>(i % 10);
+    loss[threads - 1] = net.gradient(x, labels);
+    for (const auto& p : net.params()) grads[threads - 1].push_back(*p.grad);
+  }
+  bool same = loss[0] == loss[1] && grads[0].size() == grads[1].size();
+  for (std::size_t i = 0; same && i < grads[0].size(); ++i)
+    same = same_bits(grads[0][i], grads[1][i]);
+  expect(same, "conv, pooling, ReLU: loss and gradients on 2 threads, same bits as on 1");
+}
+
 // Two threads, twice: the same model bytes (README, "Determinism"), for the
 // network make() builds on rows of 64 values.
 void two_thread_training_repeats_itself(const std::function<scratchnet::Sequential<float>()>& make,
@@ -105,6 +131,7 @@ int main() {
   parallel_for_visits_each_index_once_on_both_threads();
   assign_product_is_eigens_product();
   updates_do_not_depend_on_threads();
+  conv_gradients_do_not_depend_on_threads();
   two_thread_training_repeats_itself(
       [] {
         scratchnet::MultiLayerNetOptions o;

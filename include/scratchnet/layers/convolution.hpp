@@ -110,7 +110,7 @@ class Convolution : public WeightedLayer<T> {
       if (input_gradient_) {
         part.dcol.noalias() = W.transpose() * dy;
         dx_.row(n).setZero();
-        col2im_add(part.dcol, input_, window_, output_, part.padded, dx_.row(n).data());
+        col2im_add(part.dcol, input_, window_, output_, part.dpadded, dx_.row(n).data());
       }
     });
     dW = parts_.front().dW;
@@ -137,7 +137,7 @@ class Convolution : public WeightedLayer<T> {
   // different threads and the sums still do not depend on how many.
   static constexpr std::size_t kParts = 4;
   struct Part {
-    Matrix<T> padded, col, dcol, dW, db;
+    Matrix<T> padded, col, dpadded, dcol, dW, db;
   };
 
   // body(part, n) for every sample n of a batch of `rows`, each part's

@@ -95,14 +95,17 @@ using ImageRows = Eigen::Map<Matrix<T>>;
 }  // namespace detail
 
 // col = im2col(image) for one sample: (C FH FW) x (OH OW), row-major;
-// padded is the room for the padded image (unused when P = 0).
+// padded is the room for the padded image (unused when P = 0): only the image
+// is written into it, so its border is zeroed only when it gets its size, and
+// it must not be used for anything else in between.
 template <typename T>
 void im2col(const T* image, const Shape& in, const Window& w, const Shape& out, Matrix<T>& padded,
             Matrix<T>& col) {
   col.resize(in.channels * w.height * w.width, out.spatial_size());
   const T* source = image;
   if (w.pad > 0) {
-    padded.setZero(in.channels * (in.height + 2 * w.pad), in.width + 2 * w.pad);
+    const Index rows = in.channels * (in.height + 2 * w.pad), cols = in.width + 2 * w.pad;
+    if (padded.rows() != rows || padded.cols() != cols) padded.setZero(rows, cols);
     for (Index c = 0; c < in.channels; ++c) {
       detail::padded_interior(padded, in, w.pad, c) =
           Eigen::Map<const Matrix<T>>(image + c * in.spatial_size(), in.height, in.width);
