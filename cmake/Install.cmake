@@ -1,6 +1,9 @@
 include(CMakePackageConfigHelpers)
 
 install(TARGETS scratchnet EXPORT scratchnetTargets)
+if(TARGET scratchnet_mpi)
+  install(TARGETS scratchnet_mpi EXPORT scratchnetTargets)
+endif()
 install(DIRECTORY include/scratchnet DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 
 set(SCRATCHNET_CMAKE_DIR ${CMAKE_INSTALL_DATADIR}/cmake/scratchnet)

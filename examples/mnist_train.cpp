@@ -4,6 +4,8 @@
 //   mnist_train --hidden 100,100,100,100 --optimizer adam --epochs 10
 //   mnist_train --layers "affine(256),batchnorm,relu,dropout(0.2),affine(10)"
 //   mnist_train --net simple-conv        (the book's SimpleConvNet; deep-conv: DeepConvNet)
+//   mpirun -np 4 mnist_train --net deep-conv   (data parallel: each process takes a
+//                                               quarter of every batch; rank 0 writes)
 #include <unistd.h>
 
 #include <Eigen/Core>
@@ -20,6 +22,7 @@
 
 #include "common/example_support.hpp"
 #include "common/gnuplot.hpp"
+#include "common/processes.hpp"
 #include "common/report.hpp"
 
 namespace {
@@ -223,10 +226,12 @@ void resume_same_run(scratchnet::Trainer<float>& trainer, const std::string& che
 }
 
 // A one-line progress bar on a terminal; nothing when output is redirected,
-// where the per-epoch lines are the record.
+// where the per-epoch lines are the record. Nor under mpirun, which gives its
+// processes a terminal of its own whatever its output goes to.
 class ProgressBar {
  public:
-  explicit ProgressBar(int epochs) : epochs_(epochs), enabled_(isatty(STDOUT_FILENO) != 0) {}
+  ProgressBar(int epochs, bool under_mpi)
+      : epochs_(epochs), enabled_(!under_mpi && isatty(STDOUT_FILENO) != 0) {}
   void epoch_started(int epoch) { epoch_ = epoch; }
   void update(scratchnet::Index done, scratchnet::Index total, double loss) {
     if (!enabled_ || (done % std::max<scratchnet::Index>(total / 50, 1) != 0 && done != total))
@@ -288,7 +293,7 @@ scratchnet::Sequential<float> recipe_network(const Settings& s, scratchnet::Inde
   return scratchnet::MultiLayerNet<float>(options);
 }
 
-int train(const Settings& given) {
+int train(const Settings& given, examples::Processes& processes) {
   Settings s = given;
   if (!s.net.empty()) {
     const BookNetwork& book = book_networks().at(s.net);
@@ -327,6 +332,7 @@ int train(const Settings& given) {
   trainer_options.seed = s.seed;
   trainer_options.checkpoint_path = s.checkpoint;
   trainer_options.stop_request = &stop_requested;
+  trainer_options.processes = processes.processes();
   scratchnet::Trainer<float> trainer(net, *optimizer, data.train, data.test, trainer_options);
   if (s.resume) {
     resume_same_run(trainer, s.checkpoint);
@@ -338,17 +344,24 @@ int train(const Settings& given) {
   std::cout << "network: " << net.input_shape().to_string() << " -> "
             << scratchnet::to_string(scratchnet::layer_specs(net)) << ", init " << s.init << ", "
             << optimizer->name() << " lr " << optimizer->learning_rate() << ", batch " << s.batch
-            << ", " << s.threads << " thread(s)"
-            << std::endl;  // flushed: it tells a pipe that training begins
+            << ", " << s.threads << " thread(s)";
+  if (processes.size() > 1) std::cout << " in each of " << processes.size() << " processes";
+  std::cout << std::endl;  // flushed: it tells a pipe that training begins
 
-  ProgressBar bar(s.epochs);
+  ProgressBar bar(s.epochs, processes.processes() != nullptr);
   bar.epoch_started(trainer.progress().epochs_done + 1);
   trainer.on_iteration([&](auto done, auto total, double loss) { bar.update(done, total, loss); });
   trainer.on_epoch_end([&](const scratchnet::EpochRecord& e, const scratchnet::History&) {
     bar.clear();
-    std::printf("epoch %2d/%d  loss %.4f  train acc %.4f  test acc %.4f  %.2f s  %.0f samples/s\n",
+    std::printf("epoch %2d/%d  loss %.4f  train acc %.4f  test acc %.4f  %.2f s  %.0f samples/s",
                 e.epoch, s.epochs, e.mean_loss, e.train_accuracy, e.test_accuracy, e.train_seconds,
                 static_cast<double>(e.samples) / e.train_seconds);
+    if (processes.size() > 1) {
+      std::printf("  allreduce %.2f ms/batch",
+                  1e3 * trainer.communication_seconds() /
+                      static_cast<double>(trainer.iterations_per_epoch()));
+    }
+    std::printf("\n");
     std::fflush(stdout);
     bar.epoch_started(e.epoch + 1);
     return true;
@@ -367,9 +380,13 @@ int train(const Settings& given) {
       std::cout << "; checkpoint written to " << s.checkpoint
                 << "\nto go on, run the same command with --resume\n";
     }
+    // Every process stopped after the same batch: none ends the job before
+    // rank 0 has written the checkpoint.
+    processes.wait_for_all();
     return 128 + stop_signal.load();
   }
 
+  if (processes.rank() != 0) return 0;
   if (!s.save.empty()) {
     net.save(s.save);
     std::cout << "model saved to " << s.save << "\n";
@@ -392,5 +409,8 @@ int main(int argc, char** argv) {
   CLI::App app{"Train a fully connected network on MNIST-format data (scratchnet)", "mnist_train"};
   Settings settings;
   add_flags(app, settings);
-  return examples::run(app, argc, argv, [&] { return train(settings); });
+  examples::Processes processes(argc, argv);
+  examples::speak_from_rank_zero(processes, app);
+  return processes.finish(
+      examples::run(app, argc, argv, [&] { return train(settings, processes); }));
 }

@@ -15,6 +15,8 @@ template class MultiLayerNet<float>;
 template class MultiLayerNet<double>;
 template class Trainer<float>;
 template class Trainer<double>;
+template class DataParallel<float>;
+template class DataParallel<double>;
 template class HyperparameterSearch<float>;
 template class HyperparameterSearch<double>;
 template class SGD<float>;

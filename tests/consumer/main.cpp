@@ -1,8 +1,12 @@
 // Trains a tiny network through the public API; exits 0 only if it learned.
+// Built twice: with scratchnet::scratchnet, and with scratchnet::mpi, where
+// Session is MPI's (run alone here, so a process on its own).
 #include <iostream>
+#include <scratchnet/distributed/session.hpp>
 #include <scratchnet/scratchnet.hpp>
 
-int main() {
+int main(int argc, char** argv) {
+  scratchnet::Session session(argc, argv);
   scratchnet::MultiLayerNetOptions options;
   options.input_size = 2;
   options.hidden_sizes = {8};
@@ -21,5 +25,5 @@ int main() {
   }
   const double accuracy = net.accuracy(x, labels);
   std::cout << "consumer accuracy " << accuracy << "\n";
-  return accuracy == 1.0 ? 0 : 1;
+  return session.finish(accuracy == 1.0 ? 0 : 1);
 }

@@ -4,6 +4,10 @@
 //   shuffle (default): a fresh permutation each epoch, floor(N / batch)
 //                      batches, the remainder of the permutation left out;
 //   book:              each batch drawn with replacement, as the book does.
+// With a communicator of several processes (training/communicator.hpp, e.g.
+// MPI's), each process trains on its share of every batch and the gradients
+// are summed (training/data_parallel.hpp): every process holds the same
+// weights, evaluates a share of the data, and only rank 0 writes checkpoints.
 #pragma once
 
 #include <algorithm>
@@ -26,6 +30,8 @@
 #include "scratchnet/optimizers/optimizer.hpp"
 #include "scratchnet/training/checkpoint.hpp"
 #include "scratchnet/training/checkpoint_fit.hpp"
+#include "scratchnet/training/communicator.hpp"
+#include "scratchnet/training/data_parallel.hpp"
 #include "scratchnet/training/history.hpp"
 #include "scratchnet/training/run_settings.hpp"
 
@@ -47,6 +53,9 @@ struct TrainerOptions {
   int checkpoint_every = 1;
   // Set (for example from a SIGINT handler) to stop after the current batch.
   const std::atomic<bool>* stop_request = nullptr;
+  // The processes that train this network together (data parallel), or none.
+  // Every process runs the same Trainer on the same data and options.
+  Communicator* processes = nullptr;
 };
 
 template <typename T>
@@ -66,6 +75,9 @@ class Trainer {
         test_(test),
         options_(options),
         rng_(options.seed) {
+    if (options.processes != nullptr && options.processes->size() > 1) {
+      parallel_.emplace(*options.processes);
+    }
     require(options.epochs >= 0, "epochs", "must be >= 0, got " + std::to_string(options.epochs));
     require(options.batch_size > 0, "batch_size",
             "must be positive, got " + std::to_string(options.batch_size));
@@ -84,6 +96,9 @@ class Trainer {
                 " features but the network's input_size is " + std::to_string(net.input_size()));
     require(test.size() == 0 || test.features() == train.features(), "test data",
             "has another number of features than the training data");
+    require(!parallel_ || options.batch_size >= parallel_->size(), "batch_size",
+            std::to_string(options.batch_size) + " cannot be shared by " +
+                std::to_string(parallel_ ? parallel_->size() : 1) + " processes");
   }
 
   void on_epoch_end(EpochCallback callback) { epoch_callbacks_.push_back(std::move(callback)); }
@@ -101,12 +116,12 @@ class Trainer {
     while (progress_.epochs_done < options_.epochs) {
       if (!run_batches()) {
         stopped_ = true;
-        if (!options_.checkpoint_path.empty()) save_checkpoint(options_.checkpoint_path);
+        if (writes_checkpoints()) save_checkpoint(options_.checkpoint_path);
         break;
       }
       const EpochRecord record = finish_epoch();
-      if (!options_.checkpoint_path.empty() &&
-          progress_.epochs_done % options_.checkpoint_every == 0) {
+      if (parallel_) parallel_->require_same_parameters(net_.params(), record.epoch);
+      if (writes_checkpoints() && progress_.epochs_done % options_.checkpoint_every == 0) {
         save_checkpoint(options_.checkpoint_path);
       }
       bool go_on = true;
@@ -119,6 +134,9 @@ class Trainer {
   // True when the last train() ended on a stop request.
   bool stopped() const { return stopped_; }
   const TrainerProgress& progress() const { return progress_; }
+  // Seconds the last epoch spent summing gradients over the processes (0
+  // without a communicator of several).
+  double communication_seconds() const { return communication_seconds_; }
 
   void save_checkpoint(const std::string& path) const {
     Checkpoint<T> c;
@@ -197,6 +215,13 @@ class Trainer {
     return std::chrono::duration<double>(Clock::now() - start).count();
   }
 
+  bool stop_requested() const {
+    return options_.stop_request != nullptr && options_.stop_request->load();
+  }
+  bool writes_checkpoints() const {
+    return !options_.checkpoint_path.empty() && (!parallel_ || parallel_->rank() == 0);
+  }
+
   // The batches of the epoch under way, from where it stands. Returns false
   // when a stop was requested.
   bool run_batches() {
@@ -225,15 +250,31 @@ class Trainer {
     const int epoch = progress_.epochs_done + 1;
     while (progress_.iterations_done < iterations) {
       const Index it = progress_.iterations_done;
-      gather_rows(train_, progress_.order, it * batch, batch, x_batch_, labels_batch_);
-      const double loss = static_cast<double>(net_.gradient(x_batch_, labels_batch_));
+      double loss = 0;
+      // A process that was asked to stop tells the others with the batch's
+      // sum, so that all stop after the same batch: one batch later than alone.
+      bool asked_elsewhere = false;
+      if (parallel_) {
+        const RowShare mine = parallel_->share(batch);
+        gather_rows(train_, progress_.order, it * batch + mine.begin, mine.count, x_batch_,
+                    labels_batch_);
+        parallel_->fork_generator(net_.rng());
+        const T local_loss = net_.gradient(x_batch_, labels_batch_);
+        parallel_->join_generator(net_.rng());
+        const auto step = parallel_->combine(net_, local_loss, mine.count, batch, stop_requested());
+        loss = step.loss;
+        asked_elsewhere = step.stop;
+      } else {
+        gather_rows(train_, progress_.order, it * batch, batch, x_batch_, labels_batch_);
+        loss = static_cast<double>(net_.gradient(x_batch_, labels_batch_));
+      }
       if (!std::isfinite(loss)) diverged(epoch, it, loss);
       optimizer_.update(net_.params());
       history_.loss.push_back(loss);
       progress_.loss_sum += loss;
       progress_.iterations_done = it + 1;
       if (iteration_callback_) iteration_callback_(it + 1, iterations, loss);
-      if (options_.stop_request != nullptr && options_.stop_request->load()) {
+      if (parallel_ ? asked_elsewhere : stop_requested()) {
         progress_.seconds += seconds_since(start);
         return false;
       }
@@ -249,6 +290,7 @@ class Trainer {
     record.mean_loss = progress_.loss_sum / static_cast<double>(iterations);
     record.samples = static_cast<long long>(iterations * options_.batch_size);
     record.train_seconds = progress_.seconds;
+    communication_seconds_ = parallel_ ? parallel_->take_communication_seconds() : 0.0;
     evaluate(record);
     history_.epochs.push_back(record);
     progress_.epochs_done = record.epoch;
@@ -266,6 +308,7 @@ class Trainer {
   double accuracy_on(const Dataset<T>& data) {
     const Index n = options_.evaluate_samples > 0 ? std::min(options_.evaluate_samples, data.size())
                                                   : data.size();
+    if (parallel_) return parallel_->accuracy(net_, data.x.topRows(n), data.labels.head(n));
     return net_.accuracy(data.x.topRows(n), data.labels.head(n));
   }
 
@@ -306,6 +349,8 @@ class Trainer {
   TrainerProgress progress_;
   History history_;
   bool stopped_ = false;
+  std::optional<DataParallel<T>> parallel_;
+  double communication_seconds_ = 0;
   Matrix<T> x_batch_;
   Labels labels_batch_;
   std::vector<EpochCallback> epoch_callbacks_;
