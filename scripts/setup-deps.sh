@@ -7,7 +7,8 @@
 #   scripts/setup-deps.sh --aarch64 also the aarch64 cross compiler, qemu-user and arm64 zlib
 set -euo pipefail
 
-packages=(cmake g++ make libeigen3-dev catch2 zlib1g-dev libcli11-dev gnuplot-nox dataset-fashion-mnist)
+packages=(cmake g++ make libeigen3-dev catch2 zlib1g-dev libcli11-dev gnuplot-nox dataset-fashion-mnist
+          libopenmpi-dev openmpi-bin)
 for arg in "$@"; do
   case "$arg" in
     --bench) packages+=(python3-torch libopenblas0-pthread util-linux time) ;;
