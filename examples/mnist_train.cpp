@@ -4,12 +4,14 @@
 //   mnist_train --hidden 100,100,100,100 --optimizer adam --epochs 10
 //   mnist_train --layers "affine(256),batchnorm,relu,dropout(0.2),affine(10)"
 //   mnist_train --net simple-conv        (the book's SimpleConvNet; deep-conv: DeepConvNet)
+//   mnist_train --validation 0.1 --early-stopping 3   (judged on 10% held out of training)
 //   mpirun -np 4 mnist_train --net deep-conv   (data parallel: each process takes a
 //                                               quarter of every batch; rank 0 writes)
 #include <unistd.h>
 
 #include <Eigen/Core>
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -47,6 +49,8 @@ struct Settings {
   scratchnet::Index limit_train = 0, limit_test = 0;
   std::string save, history, plot, checkpoint;
   bool resume = false;
+  double validation = 0;  // share of the training set held out; 0 = none
+  int early_stopping = 0;
 };
 
 // Ctrl-C, SIGTERM (what a batch system sends before SIGKILL) and SIGHUP (a
@@ -152,6 +156,16 @@ void add_flags(CLI::App& app, Settings& s) {
       "write FILE after every epoch and on Ctrl-C: model, optimizer, random state, progress");
   app.add_flag("--resume", s.resume, "start from the --checkpoint FILE and train on up to --epochs")
       ->needs("--checkpoint");
+  CLI::Option* validation =
+      app.add_option("--validation", s.validation,
+                     "hold out this share of the training set (after the shuffle of --seed) and "
+                     "judge every epoch on it; the test set is then used once, at the end")
+          ->check(examples::open_share());
+  app.add_option("--early-stopping", s.early_stopping,
+                 "stop when the validation loss has not improved for K epochs and keep the best "
+                 "epoch's weights (0 = off)")
+      ->check(examples::not_negative())
+      ->needs(validation);
 }
 
 // The CSV that --plot draws from: --history's, or FILE.png.csv beside it.
@@ -204,6 +218,8 @@ std::string flag_of_setting(const std::string& setting) {
       {"optimizer.lr", "--lr"},
       {"trainer.batch_size", "--batch"},
       {"trainer.seed", "--seed"},
+      {"trainer.early_stopping", "--early-stopping"},
+      {"validation data", "--validation"},
       {"train data", "--data or --limit-train"},
       {"test data", "--data or --limit-test"},
   };
@@ -225,33 +241,52 @@ void resume_same_run(scratchnet::Trainer<float>& trainer, const std::string& che
   }
 }
 
-// A one-line progress bar on a terminal; nothing when output is redirected,
-// where the per-epoch lines are the record. Nor under mpirun, which gives its
+// A one-line progress bar on a terminal: batches done, the loss, samples per
+// second and the time left in the epoch. Nothing when output is redirected,
+// where the per-epoch lines are the record; nor under mpirun, which gives its
 // processes a terminal of its own whatever its output goes to.
 class ProgressBar {
  public:
-  ProgressBar(int epochs, bool under_mpi)
-      : epochs_(epochs), enabled_(!under_mpi && isatty(STDOUT_FILENO) != 0) {}
-  void epoch_started(int epoch) { epoch_ = epoch; }
+  ProgressBar(int epochs, scratchnet::Index batch, bool under_mpi)
+      : epochs_(epochs), batch_(batch), enabled_(!under_mpi && isatty(STDOUT_FILENO) != 0) {}
+  void epoch_started(int epoch) {
+    epoch_ = epoch;
+    first_ = -1;
+  }
   void update(scratchnet::Index done, scratchnet::Index total, double loss) {
-    if (!enabled_ || (done % std::max<scratchnet::Index>(total / 50, 1) != 0 && done != total))
-      return;
-    const int width = 30;
+    if (!enabled_) return;
+    // Rates are taken from the first batch this run saw (a resumed epoch
+    // starts in the middle).
+    const auto now = std::chrono::steady_clock::now();
+    if (first_ < 0) {
+      first_ = done;
+      since_ = now;
+    }
+    if (done % std::max<scratchnet::Index>(total / 100, 1) != 0 && done != total) return;
+    const double seconds = std::chrono::duration<double>(now - since_).count();
+    const double per_batch = done > first_ ? seconds / static_cast<double>(done - first_) : 0;
+    const auto left = static_cast<long>(per_batch * static_cast<double>(total - done) + 0.5);
+    const int width = 24;
     const auto filled = static_cast<int>(width * done / total);
-    std::printf("\repoch %d/%d [%s%s] %3d%%  loss %.4f", epoch_, epochs_,
-                std::string(static_cast<std::size_t>(filled), '=').c_str(),
+    std::printf("\repoch %d/%d [%s%s] %ld/%ld  loss %.4f  %.0f samples/s  %ld:%02ld left ", epoch_,
+                epochs_, std::string(static_cast<std::size_t>(filled), '=').c_str(),
                 std::string(static_cast<std::size_t>(width - filled), ' ').c_str(),
-                static_cast<int>(100 * done / total), loss);
+                static_cast<long>(done), static_cast<long>(total), loss,
+                per_batch > 0 ? static_cast<double>(batch_) / per_batch : 0.0, left / 60,
+                left % 60);
     std::fflush(stdout);
   }
   void clear() {
-    if (enabled_) std::printf("\r%80s\r", "");
+    if (enabled_) std::printf("\r%100s\r", "");
   }
 
  private:
   int epochs_;
+  scratchnet::Index batch_;
   int epoch_ = 1;
   bool enabled_;
+  scratchnet::Index first_ = -1;
+  std::chrono::steady_clock::time_point since_;
 };
 
 // The network of --layers: refused as one line naming the layer and the
@@ -316,6 +351,17 @@ int train(const Settings& given, examples::Processes& processes) {
   load_options.max_test = s.limit_test;
   const auto data = scratchnet::load_mnist<float>(s.data_dir, load_options);
   examples::print_data_summary(s.data_dir, data);
+  std::optional<scratchnet::ValidationSplit<float>> split;
+  if (s.validation > 0) {
+    try {
+      split = scratchnet::split_validation(data.train, s.validation, s.seed);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument("--validation: " + std::string(e.what()));
+    }
+    std::cout << "  validation " << split->validation.size() << " of the training images, "
+              << split->train.size() << " left to train on\n";
+  }
+  const scratchnet::Dataset<float>& train_set = split ? split->train : data.train;
 
   constexpr scratchnet::Index kClasses = 10;
   scratchnet::Sequential<float> net = s.layers.empty()
@@ -333,7 +379,12 @@ int train(const Settings& given, examples::Processes& processes) {
   trainer_options.checkpoint_path = s.checkpoint;
   trainer_options.stop_request = &stop_requested;
   trainer_options.processes = processes.processes();
-  scratchnet::Trainer<float> trainer(net, *optimizer, data.train, data.test, trainer_options);
+  trainer_options.early_stopping = s.early_stopping;
+  // With a validation set the test set waits for the end (print_test_report).
+  const scratchnet::Dataset<float> no_test_per_epoch;
+  scratchnet::Trainer<float> trainer(net, *optimizer, train_set,
+                                     split ? no_test_per_epoch : data.test, trainer_options);
+  if (split) trainer.validate_on(split->validation);
   if (s.resume) {
     resume_same_run(trainer, s.checkpoint);
     std::cout << "resumed from " << s.checkpoint << " after epoch "
@@ -348,13 +399,19 @@ int train(const Settings& given, examples::Processes& processes) {
   if (processes.size() > 1) std::cout << " in each of " << processes.size() << " processes";
   std::cout << std::endl;  // flushed: it tells a pipe that training begins
 
-  ProgressBar bar(s.epochs, processes.processes() != nullptr);
+  ProgressBar bar(s.epochs, s.batch, processes.processes() != nullptr);
   bar.epoch_started(trainer.progress().epochs_done + 1);
   trainer.on_iteration([&](auto done, auto total, double loss) { bar.update(done, total, loss); });
   trainer.on_epoch_end([&](const scratchnet::EpochRecord& e, const scratchnet::History&) {
     bar.clear();
-    std::printf("epoch %2d/%d  loss %.4f  train acc %.4f  test acc %.4f  %.2f s  %.0f samples/s",
-                e.epoch, s.epochs, e.mean_loss, e.train_accuracy, e.test_accuracy, e.train_seconds,
+    std::printf("epoch %2d/%d  loss %.4f  train acc %.4f  ", e.epoch, s.epochs, e.mean_loss,
+                e.train_accuracy);
+    if (split) {
+      std::printf("val loss %.4f  val acc %.4f", e.validation_loss, e.validation_accuracy);
+    } else {
+      std::printf("test acc %.4f", e.test_accuracy);
+    }
+    std::printf("  %.2f s  %.0f samples/s", e.train_seconds,
                 static_cast<double>(e.samples) / e.train_seconds);
     if (processes.size() > 1) {
       std::printf("  allreduce %.2f ms/batch",
@@ -385,6 +442,14 @@ int train(const Settings& given, examples::Processes& processes) {
     processes.wait_for_all();
     return 128 + stop_signal.load();
   }
+  if (trainer.stopped_early()) {
+    const scratchnet::EpochRecord& best =
+        history.epochs[static_cast<std::size_t>(trainer.best_epoch() - 1)];
+    std::printf(
+        "early stopping: no lower validation loss in the %d epochs after epoch %d; the model is "
+        "that of epoch %d (val loss %.4f, val acc %.4f)\n",
+        s.early_stopping, best.epoch, best.epoch, best.validation_loss, best.validation_accuracy);
+  }
 
   if (processes.rank() != 0) return 0;
   if (!s.save.empty()) {
@@ -395,7 +460,8 @@ int train(const Settings& given, examples::Processes& processes) {
   if (!s.plot.empty()) {
     const std::string csv = plot_data(s);
     if (s.history.empty()) history.write_csv(csv);
-    if (examples::plot("training_curves.gp", csv, s.plot)) {
+    if (examples::plot("training_curves.gp", csv, s.plot,
+                       {{"validation", history.has_validation() ? "1" : "0"}})) {
       std::cout << "figure written to " << s.plot << "\n";
     }
   }

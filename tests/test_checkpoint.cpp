@@ -443,14 +443,39 @@ TEST_CASE("A checkpoint of format version 1, which lacks the run settings, is re
   const auto train = noisy_classes(64, 3), test = noisy_classes(16, 4);
   write_one_epoch_checkpoint(dir.file("run.ckpt"), train, test);
   Bytes bytes = scratchnet::test::read_bytes(dir.file("run.ckpt"));
-  REQUIRE(scratchnet::test::get_le(bytes, 8, 4) == 2);
+  REQUIRE(scratchnet::test::get_le(bytes, 8, 4) == 3);
   scratchnet::test::put_le(bytes, 8, 1, 4);
   scratchnet::test::reseal(bytes);
   scratchnet::test::write_bytes(dir.file("old.ckpt"), bytes);
   CHECK_THROWS_WITH(
       scratchnet::load_checkpoint<float>(dir.file("old.ckpt")),
       dir.file("old.ckpt") +
-          ": unsupported checkpoint format version 1 (this scratchnet reads version 2)");
+          ": unsupported checkpoint format version 1 (this scratchnet reads versions 2 to 3)");
+}
+
+TEST_CASE("A checkpoint of format version 2, before validation and policies, still resumes",
+          "[checkpoint]") {
+  const TempDir dir;
+  const auto train = noisy_classes(64, 3), test = noisy_classes(16, 4);
+  write_one_epoch_checkpoint(dir.file("run.ckpt"), train, test);
+  Bytes bytes = scratchnet::test::read_bytes(dir.file("run.ckpt"));
+  // Version 2 ends its one epoch record before the rate and the two
+  // validation values (3 x 8 bytes) and has no policy counts (2 x 4 bytes).
+  const std::size_t v3_tail = 3 * 8 + 2 * 4 + 4;
+  Bytes v2(bytes.begin(), bytes.end() - static_cast<std::ptrdiff_t>(v3_tail));
+  v2.resize(v2.size() + 4);
+  scratchnet::test::put_le(v2, 8, 2, 4);
+  scratchnet::test::reseal(v2);
+  scratchnet::test::write_bytes(dir.file("v2.ckpt"), v2);
+  const auto c = scratchnet::load_checkpoint<float>(dir.file("v2.ckpt"));
+  REQUIRE(c.history.epochs.size() == 1);
+  CHECK(std::isnan(c.history.epochs[0].validation_loss));
+  CHECK(c.policies.numbers.empty());
+  scratchnet::MultiLayerNet<float> net(stateful_net());
+  scratchnet::Adam<float> adam;
+  scratchnet::Trainer<float> trainer(net, adam, train, test, four_epochs());
+  trainer.resume(dir.file("v2.ckpt"));
+  CHECK(trainer.progress().epochs_done == 1);
 }
 
 TEST_CASE("A convolutional network resumes bit-identically", "[checkpoint][conv]") {

@@ -40,7 +40,7 @@ scratchnet::MultiLayerNetOptions parallel_net(bool batchnorm, double dropout) {
 
 // What one process ends with.
 template <typename T>
-struct Outcome {
+struct ProcessOutcome {
   std::vector<unsigned char> model;  // the model file's bytes: every parameter and buffer
   scratchnet::History history;
   double accuracy_now = 0;  // of the trained network on the test set, counted here
@@ -48,7 +48,7 @@ struct Outcome {
   std::string error;
 };
 
-struct Run {
+struct ParallelRun {
   bool batchnorm = false;
   double dropout = 0;
   int epochs = 3;
@@ -60,7 +60,7 @@ struct Run {
 
 // Trains with Adam on `processes` (none: alone) and returns what it ends with.
 template <typename T>
-Outcome<T> train(const Run& run, scratchnet::Communicator* processes) {
+ProcessOutcome<T> train_sharing(const ParallelRun& run, scratchnet::Communicator* processes) {
   const Dataset<T> train_set = parallel_blobs<T>(230, 1), test_set = parallel_blobs<T>(90, 2);
   scratchnet::MultiLayerNet<T> net(parallel_net(run.batchnorm, run.dropout));
   scratchnet::Adam<T> adam(0.01);
@@ -72,7 +72,7 @@ Outcome<T> train(const Run& run, scratchnet::Communicator* processes) {
   options.processes = processes;
   options.checkpoint_path = run.checkpoint;
   options.stop_request = &stop;
-  Outcome<T> out;
+  ProcessOutcome<T> out;
   try {
     scratchnet::Trainer<T> trainer(net, adam, train_set, test_set, options);
     if (run.resume) trainer.resume(run.checkpoint);
@@ -91,10 +91,10 @@ Outcome<T> train(const Run& run, scratchnet::Communicator* processes) {
 }
 
 template <typename T>
-std::vector<Outcome<T>> train_on(int processes, const Run& run) {
-  std::vector<Outcome<T>> out(static_cast<std::size_t>(processes));
+std::vector<ProcessOutcome<T>> train_on(int processes, const ParallelRun& run) {
+  std::vector<ProcessOutcome<T>> out(static_cast<std::size_t>(processes));
   scratchnet::test::run_as_processes(processes, [&](scratchnet::Communicator& c) {
-    out[static_cast<std::size_t>(c.rank())] = train<T>(run, &c);
+    out[static_cast<std::size_t>(c.rank())] = train_sharing<T>(run, &c);
   });
   return out;
 }
@@ -117,12 +117,12 @@ double largest_difference(const std::vector<unsigned char>& a,
 TEST_CASE("Shares of each batch on 2 and 3 processes train the network one process trains",
           "[data_parallel]") {
   // Batches of 20 rows: shares of 10 + 10, and of 6 + 7 + 7, weighted by their rows.
-  const Run run;
-  const Outcome<double> alone = train<double>(run, nullptr);
+  const ParallelRun run;
+  const ProcessOutcome<double> alone = train_sharing<double>(run, nullptr);
   for (const int processes : {2, 3}) {
     CAPTURE(processes);
-    const std::vector<Outcome<double>> shared = train_on<double>(processes, run);
-    for (const Outcome<double>& o : shared) {
+    const std::vector<ProcessOutcome<double>> shared = train_on<double>(processes, run);
+    for (const ProcessOutcome<double>& o : shared) {
       REQUIRE(o.error.empty());
       CHECK(o.model == shared[0].model);
       CHECK(o.history.loss == shared[0].history.loss);
@@ -142,11 +142,11 @@ TEST_CASE("Shares of each batch on 2 and 3 processes train the network one proce
 
 TEST_CASE("With batch norm and dropout every process keeps the same weights and statistics",
           "[data_parallel]") {
-  Run run;
+  ParallelRun run;
   run.batchnorm = true;
   run.dropout = 0.3;
-  const std::vector<Outcome<float>> first = train_on<float>(2, run);
-  const std::vector<Outcome<float>> second = train_on<float>(2, run);
+  const std::vector<ProcessOutcome<float>> first = train_on<float>(2, run);
+  const std::vector<ProcessOutcome<float>> second = train_on<float>(2, run);
   REQUIRE(first[0].error.empty());
   REQUIRE(first[1].error.empty());
   // The model file holds the running mean and variance too: averaged after
@@ -156,14 +156,14 @@ TEST_CASE("With batch norm and dropout every process keeps the same weights and 
   CHECK(first[0].history.epochs.back().test_accuracy > 0.8);
   // One process alone is another run (other dropout masks, whole-batch
   // statistics), not the same bits.
-  CHECK(train<float>(run, nullptr).model != first[0].model);
+  CHECK(train_sharing<float>(run, nullptr).model != first[0].model);
 }
 
 TEST_CASE("A communicator of one process changes nothing", "[data_parallel]") {
-  Run run;
+  ParallelRun run;
   run.dropout = 0.2;
-  const std::vector<Outcome<float>> one = train_on<float>(1, run);
-  CHECK(one[0].model == train<float>(run, nullptr).model);
+  const std::vector<ProcessOutcome<float>> one = train_on<float>(1, run);
+  CHECK(one[0].model == train_sharing<float>(run, nullptr).model);
 }
 
 TEST_CASE(
@@ -171,39 +171,39 @@ TEST_CASE(
     "resumes the run bit for bit",
     "[data_parallel][checkpoint]") {
   scratchnet::test::TempDir dir;
-  Run straight;
+  ParallelRun straight;
   straight.dropout = 0.2;
-  const std::vector<Outcome<float>> uninterrupted = train_on<float>(2, straight);
+  const std::vector<ProcessOutcome<float>> uninterrupted = train_on<float>(2, straight);
 
-  Run stopped = straight;
+  ParallelRun stopped = straight;
   stopped.checkpoint = dir.file("run.ckpt");
   stopped.stop_on_rank = 1;
-  const std::vector<Outcome<float>> halted = train_on<float>(2, stopped);
-  for (const Outcome<float>& o : halted) {
+  const std::vector<ProcessOutcome<float>> halted = train_on<float>(2, stopped);
+  for (const ProcessOutcome<float>& o : halted) {
     REQUIRE(o.error.empty());
     CHECK(o.stopped);
     CHECK(o.history.loss.size() == 4);  // the batch after the request, on every process
   }
 
-  Run resumed = stopped;
+  ParallelRun resumed = stopped;
   resumed.resume = true;
   resumed.stop_on_rank = -1;
-  const std::vector<Outcome<float>> finished = train_on<float>(2, resumed);
+  const std::vector<ProcessOutcome<float>> finished = train_on<float>(2, resumed);
   REQUIRE(finished[0].error.empty());
   CHECK(finished[0].model == uninterrupted[0].model);
   CHECK(finished[0].history.loss == uninterrupted[0].history.loss);
   // Under any number of processes: the same run, up to float rounding.
-  const std::vector<Outcome<float>> on_three = train_on<float>(3, resumed);
+  const std::vector<ProcessOutcome<float>> on_three = train_on<float>(3, resumed);
   REQUIRE(on_three[0].error.empty());
   CHECK(on_three[0].history.epochs.size() == 3);
   CHECK(on_three[2].model == on_three[0].model);
 }
 
 TEST_CASE("A batch smaller than the number of processes is refused", "[data_parallel][errors]") {
-  Run run;
+  ParallelRun run;
   run.batch = 2;
-  const std::vector<Outcome<float>> refused = train_on<float>(3, run);
-  for (const Outcome<float>& o : refused) {
+  const std::vector<ProcessOutcome<float>> refused = train_on<float>(3, run);
+  for (const ProcessOutcome<float>& o : refused) {
     CHECK(o.error.find("batch_size") != std::string::npos);
     CHECK(o.error.find("3 processes") != std::string::npos);
   }

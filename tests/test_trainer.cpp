@@ -165,7 +165,9 @@ TEST_CASE("Trainer options are checked", "[trainer][errors]") {
 TEST_CASE("History is written as CSV", "[trainer]") {
   scratchnet::History history;
   history.loss = {2.5, 1.25};
-  history.epochs.push_back({1, 1.875, 0.5, 0.25, 1.5, 0.5, 200});
+  history.epochs.push_back({1, 1.875, 0.5, 0.25, 1.5, 0.5, 200, 0.01});
+  // With a validation set the test accuracy is not taken per epoch.
+  history.epochs.push_back({2, 1.5, 0.75, NAN, 1.25, 0.25, 200, 0.005, 0.625, 0.875});
   const auto dir = std::filesystem::temp_directory_path() / "scratchnet_history_test";
   std::filesystem::create_directories(dir);
   history.write_csv((dir / "h.csv").string());
@@ -175,8 +177,11 @@ TEST_CASE("History is written as CSV", "[trainer]") {
   std::getline(h, header);
   std::getline(h, row);
   CHECK(header ==
-        "epoch,mean_loss,train_accuracy,test_accuracy,train_seconds,eval_seconds,samples");
-  CHECK(row == "1,1.875,0.5,0.25,1.5,0.5,200");
+        "epoch,mean_loss,train_accuracy,test_accuracy,train_seconds,eval_seconds,samples,"
+        "learning_rate,validation_loss,validation_accuracy");
+  CHECK(row == "1,1.875,0.5,0.25,1.5,0.5,200,0.01,,");
+  std::getline(h, row);
+  CHECK(row == "2,1.5,0.75,,1.25,0.25,200,0.005,0.625,0.875");
   std::getline(l, header);
   std::getline(l, row);
   CHECK(header == "iteration,loss");

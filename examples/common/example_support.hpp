@@ -62,6 +62,18 @@ inline CLI::Validator not_negative() {
       "N >= 0");
 }
 
+// A share strictly between 0 and 1 (of the training set held out, say).
+inline CLI::Validator open_share() {
+  return CLI::Validator(
+      [](std::string& text) {
+        char* end = nullptr;
+        const double share = std::strtod(text.c_str(), &end);
+        if (!text.empty() && *end == '\0' && share > 0 && share < 1) return std::string();
+        return text + " is not a share between 0 and 1 (both excluded)";
+      },
+      "(0, 1)");
+}
+
 // At most `most`: a size beyond it asks for more than the program's figures
 // or memory can use (activation_histogram --bins 10000000 wrote 5.3 GB).
 inline CLI::Validator at_most(long long most, const std::string& why) {

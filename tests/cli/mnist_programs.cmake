@@ -355,3 +355,46 @@ foreach(kept "test -p ${hostile}/fifo" "test -c ${hostile}/nul -o ! -e ${hostile
     message(FATAL_ERROR "a refused output was replaced: ${kept} is false")
   endif()
 endforeach()
+
+# --validation and --early-stopping: a share of the training set judges every
+# epoch (its columns in the history, the test set used once at the end); an
+# early stop keeps the best epoch's model, the very bytes of a run of that many
+# epochs. 300 images, Adam 0.01: the validation loss soon rises.
+set(validated ${tiny} --lr 0.01 --validation 0.2)
+run_program(stopped 0 ${TRAIN} ${validated} --epochs 40 --early-stopping 2
+            --save ${WORK}/stopped.bin --history ${WORK}/validated.csv)
+foreach(expected "validation 60 of the training images, 240 left" "val loss" "val acc")
+  string(FIND "${stopped}" "${expected}" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "mnist_train --validation did not print '${expected}':\n${stopped}")
+  endif()
+endforeach()
+if(NOT stopped MATCHES "the model is that of epoch ([0-9]+) ")
+  message(FATAL_ERROR "40 epochs of --early-stopping 2 did not stop early:\n${stopped}")
+endif()
+set(best ${CMAKE_MATCH_1})
+file(STRINGS ${WORK}/validated.csv validated_rows)
+list(GET validated_rows 0 header)
+list(GET validated_rows 1 first_epoch)
+list(LENGTH validated_rows rows)
+math(EXPR expected_rows "${best} + 2 + 1")
+if(NOT header MATCHES ",validation_loss,validation_accuracy$" OR NOT rows EQUAL expected_rows
+   OR NOT first_epoch MATCHES "^1,[^,]+,[^,]+,,.*,[0-9.]+,0\\.[0-9]+$")
+  message(FATAL_ERROR "validated.csv: expected the validation columns, no per-epoch test "
+                      "accuracy and ${expected_rows} lines:\n${header}\n${first_epoch} (${rows} lines)")
+endif()
+run_program(exactly 0 ${TRAIN} ${validated} --epochs ${best} --save ${WORK}/exactly.bin)
+file(SHA256 ${WORK}/stopped.bin stopped_model)
+file(SHA256 ${WORK}/exactly.bin exactly_model)
+if(NOT stopped_model STREQUAL exactly_model)
+  message(FATAL_ERROR "the early-stopped model is not that of a run of ${best} epochs")
+endif()
+foreach(case
+    "--validation: 1.5 is not a share between 0 and 1|--validation;1.5"
+    "--validation: 0 is not a share between 0 and 1|--validation;0"
+    "--early-stopping: -1 is negative|--validation;0.1;--early-stopping;-1"
+    "--early-stopping requires --validation|--early-stopping;3")
+  string(REPLACE "|" ";" parts "${case}")
+  list(POP_FRONT parts expected)
+  expect_one_line_error("${expected}" ${TRAIN} ${tiny} --epochs 1 ${parts})
+endforeach()

@@ -5,16 +5,21 @@
 // how far training got, down to the batch within an epoch, and the History
 // so far. Written atomically.
 //
-// Layout (little-endian): "SCRNCKPT", u32 version 2, u32 scalar size, u32
+// Layout (little-endian): "SCRNCKPT", u32 version 3, u32 scalar size, u32
 // count + (name, value) strings of the run settings, u64 + model bytes, i64
 // optimizer step, u32 count + (key, matrix) each, the two
 // generator states, i64 epochs done, i64 iterations done in the current
 // epoch, u64 count + i64 each of its batch order, f64 loss sum, f64 seconds,
-// the history (u64 count + f64 losses, u64 count + 7 fields per epoch), CRC-32.
+// the history (u64 count + f64 losses, u64 count + 10 fields per epoch), the
+// state of the trainer's policies (early stopping, schedules: u32 count +
+// (name, f64) each, u32 count + (name, u64 + bytes) each), CRC-32.
+// Version 2 (before validation, schedules and early stopping) had 7 fields
+// per epoch and no policy state; it is still read.
 #pragma once
 
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -38,6 +43,14 @@ struct TrainerProgress {
   double seconds = 0;
 };
 
+// What the trainer's policies (early stopping, learning-rate schedules) must
+// remember to go on: numbers and byte strings by name, each policy's names
+// starting with its own ("early_stopping.best_loss").
+struct PolicyState {
+  std::map<std::string, double> numbers;
+  std::map<std::string, std::vector<unsigned char>> bytes;
+};
+
 template <typename T>
 struct Checkpoint {
   RunSettings run;
@@ -47,11 +60,12 @@ struct Checkpoint {
   Rng::Snapshot batch_rng{};
   TrainerProgress progress;
   History history;
+  PolicyState policies;
 };
 
 namespace detail::checkpoint_file {
 
-inline const FileEnvelope kEnvelope{{'S', 'C', 'R', 'N', 'C', 'K', 'P', 'T'}, 2, "checkpoint", 2};
+inline const FileEnvelope kEnvelope{{'S', 'C', 'R', 'N', 'C', 'K', 'P', 'T'}, 3, "checkpoint", 2};
 inline constexpr std::uint64_t kMaxBytes = std::uint64_t{1} << 32;
 
 inline void write_rng(BinaryWriter& out, const Rng::Snapshot& s) {
@@ -116,17 +130,52 @@ void save_checkpoint(const std::string& path, const Checkpoint<T>& c) {
       out.f64(v);
     }
     out.i64(e.samples);
+    for (double v : {e.learning_rate, e.validation_loss, e.validation_accuracy}) out.f64(v);
+  }
+  out.u32(static_cast<std::uint32_t>(c.policies.numbers.size()));
+  for (const auto& [name, value] : c.policies.numbers) {
+    out.string(name);
+    out.f64(value);
+  }
+  out.u32(static_cast<std::uint32_t>(c.policies.bytes.size()));
+  for (const auto& [name, bytes] : c.policies.bytes) {
+    out.string(name);
+    out.u64(bytes.size());
+    out.raw(bytes.data(), bytes.size());
   }
   out.crc32_of_all();
   write_file_atomically(path, out.bytes());
 }
+
+namespace detail::checkpoint_file {
+
+inline void read_policies(BinaryReader& in, PolicyState& state) {
+  const std::uint32_t numbers = in.u32("policy number count");
+  for (std::uint32_t i = 0; i < numbers; ++i) {
+    const std::string name = in.string("policy number name");
+    if (state.numbers.count(name) != 0) in.fail("policy number '" + name + "' appears twice");
+    state.numbers[name] = in.f64("policy number " + name);
+  }
+  const std::uint32_t strings = in.u32("policy bytes count");
+  for (std::uint32_t i = 0; i < strings; ++i) {
+    const std::string name = in.string("policy bytes name");
+    if (state.bytes.count(name) != 0) in.fail("policy bytes '" + name + "' appear twice");
+    const std::uint64_t size = in.u64("policy bytes size");
+    in.need(size, "policy bytes " + name);
+    const unsigned char* data = in.raw(static_cast<std::size_t>(size), "policy bytes " + name);
+    state.bytes[name].assign(data, data + size);
+  }
+}
+
+}  // namespace detail::checkpoint_file
 
 // Throws ModelFormatError naming the file and the fault.
 template <typename T>
 Checkpoint<T> load_checkpoint(const std::string& path) {
   namespace cf = detail::checkpoint_file;
   const Bytes bytes = read_whole_file(path, cf::kMaxBytes, "checkpoint", &cf::kEnvelope);
-  BinaryReader in = open_envelope(bytes, path, cf::kEnvelope, 8 + 4 + 4 + 4);
+  std::uint32_t version = 0;
+  BinaryReader in = open_envelope(bytes, path, cf::kEnvelope, 8 + 4 + 4 + 4, &version);
   const std::uint32_t scalar = in.u32("scalar type");
   if (scalar != sizeof(T)) {
     in.fail("holds parameters of " + std::to_string(scalar) + " bytes, training uses " +
@@ -171,7 +220,8 @@ Checkpoint<T> load_checkpoint(const std::string& path) {
   c.history.loss.resize(static_cast<std::size_t>(losses));
   for (double& loss : c.history.loss) loss = in.f64("loss");
   const std::uint64_t epochs = in.u64("epoch count");
-  in.need_items(epochs, 7 * 8, "epoch records");
+  const bool policies = version >= 3;
+  in.need_items(epochs, (policies ? 10 : 7) * 8, "epoch records");
   c.history.epochs.resize(static_cast<std::size_t>(epochs));
   for (EpochRecord& e : c.history.epochs) {
     e.epoch = cf::read_count(in, "epoch");
@@ -180,7 +230,13 @@ Checkpoint<T> load_checkpoint(const std::string& path) {
       *v = in.f64("epoch record");
     }
     e.samples = in.i64("epoch samples");
+    if (policies) {
+      for (double* v : {&e.learning_rate, &e.validation_loss, &e.validation_accuracy}) {
+        *v = in.f64("epoch record");
+      }
+    }
   }
+  if (policies) cf::read_policies(in, c.policies);
   if (in.remaining() != 0) in.fail(std::to_string(in.remaining()) + " trailing bytes");
   return c;
 }

@@ -20,8 +20,10 @@
 #include "scratchnet/core/crc32.hpp"
 #include "scratchnet/core/errors.hpp"
 #include "scratchnet/core/rng.hpp"
+#include "scratchnet/data/dataset.hpp"
 #include "scratchnet/network/sequential.hpp"
 #include "scratchnet/training/communicator.hpp"
+#include "scratchnet/training/evaluation.hpp"
 
 namespace scratchnet {
 
@@ -52,6 +54,19 @@ class DataParallel {
     bool stop = false;  // some process was asked to stop
   };
 
+  // The gradients of the mini-batch of `batch` rows of `order` from `first`
+  // into the network on every process, from this process's share of them
+  // (gathered into x and labels).
+  StepResult gradient(Sequential<T>& net, const Dataset<T>& data, const std::vector<Index>& order,
+                      Index first, Index batch, bool stop_requested, Matrix<T>& x, Labels& labels) {
+    const RowShare mine = share(batch);
+    gather_rows(data, order, first + mine.begin, mine.count, x, labels);
+    fork_generator(net.rng());
+    const T loss = net.gradient(x, labels);
+    join_generator(net.rng());
+    return combine(net, loss, mine.count, batch, stop_requested);
+  }
+
   // Turns this process's loss and gradients, of `rows` of a mini-batch of
   // `batch` rows, into the whole batch's, on every process; averages the
   // buffers; and tells every process whether any was asked to stop. One sum
@@ -76,19 +91,15 @@ class DataParallel {
     return {static_cast<double>(from[0]), from[1] > T(0)};
   }
 
-  // The share of correct predictions over every row of x, in test mode, each
-  // process predicting its share of the rows.
+  // Evaluation of every row of x, each process taking its share of the rows.
   template <typename DerivedX>
-  double accuracy(Sequential<T>& net, const Eigen::MatrixBase<DerivedX>& x, const Labels& labels) {
+  EvaluationSums evaluate(Sequential<T>& net, const Eigen::MatrixBase<DerivedX>& x,
+                          const Labels& labels, bool with_loss) {
     const RowShare mine = row_share(x.rows(), rank(), size());
-    double correct[1] = {0};
-    if (mine.count > 0) {
-      const double share = net.accuracy(x.middleRows(mine.begin, mine.count),
-                                        labels.segment(mine.begin, mine.count));
-      correct[0] = std::round(share * static_cast<double>(mine.count));
-    }
-    processes_.sum(correct, 1);
-    return correct[0] / static_cast<double>(x.rows());
+    const EvaluationSums own = evaluation_sums(net, x, labels, mine.begin, mine.count, with_loss);
+    double sums[3] = {own.loss, own.correct, own.rows};
+    processes_.sum(sums, 3);
+    return {sums[0], sums[1], sums[2]};
   }
 
   // Throws when the processes' parameters are not the same bits: the sum of

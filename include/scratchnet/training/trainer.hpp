@@ -1,9 +1,7 @@
 // Trainer: epochs of mini-batches over a Dataset, an evaluation after each
 // epoch, and a History. The book's Trainer (common/trainer.py), with two
-// sampling modes:
-//   shuffle (default): a fresh permutation each epoch, floor(N / batch)
-//                      batches, the remainder of the permutation left out;
-//   book:              each batch drawn with replacement, as the book does.
+// sampling modes (training/trainer_options.hpp): a fresh shuffle each epoch,
+// or each batch drawn with replacement, as the book does.
 // With a communicator of several processes (training/communicator.hpp, e.g.
 // MPI's), each process trains on its share of every batch and the gradients
 // are summed (training/data_parallel.hpp): every process holds the same
@@ -32,31 +30,14 @@
 #include "scratchnet/training/checkpoint_fit.hpp"
 #include "scratchnet/training/communicator.hpp"
 #include "scratchnet/training/data_parallel.hpp"
+#include "scratchnet/training/divergence.hpp"
+#include "scratchnet/training/early_stopping.hpp"
+#include "scratchnet/training/evaluation.hpp"
 #include "scratchnet/training/history.hpp"
 #include "scratchnet/training/run_settings.hpp"
+#include "scratchnet/training/trainer_options.hpp"
 
 namespace scratchnet {
-
-enum class Sampling { shuffle, book };
-
-struct TrainerOptions {
-  int epochs = 20;
-  Index batch_size = 100;
-  Sampling sampling = Sampling::shuffle;
-  // Evaluate on the first K train and test samples only (the book's
-  // evaluate_sample_num_per_epoch); 0 = all of them.
-  Index evaluate_samples = 0;
-  std::uint64_t seed = 0;  // of the batch order
-  // When set, a checkpoint is written to this file every checkpoint_every
-  // epochs and when training stops on request.
-  std::string checkpoint_path;
-  int checkpoint_every = 1;
-  // Set (for example from a SIGINT handler) to stop after the current batch.
-  const std::atomic<bool>* stop_request = nullptr;
-  // The processes that train this network together (data parallel), or none.
-  // Every process runs the same Trainer on the same data and options.
-  Communicator* processes = nullptr;
-};
 
 template <typename T>
 class Trainer {
@@ -78,27 +59,26 @@ class Trainer {
     if (options.processes != nullptr && options.processes->size() > 1) {
       parallel_.emplace(*options.processes);
     }
-    require(options.epochs >= 0, "epochs", "must be >= 0, got " + std::to_string(options.epochs));
-    require(options.batch_size > 0, "batch_size",
-            "must be positive, got " + std::to_string(options.batch_size));
-    require(train.size() > 0, "train data", "is empty");
-    require(options.batch_size <= train.size(), "batch_size",
-            std::to_string(options.batch_size) + " is larger than the " +
-                std::to_string(train.size()) + " training samples");
-    require(options.sampling == Sampling::shuffle || options.sampling == Sampling::book, "sampling",
-            "must be Sampling::shuffle or Sampling::book, got code " +
-                std::to_string(static_cast<int>(options.sampling)));
-    require(options.evaluate_samples >= 0, "evaluate_samples", "must be >= 0");
-    require(options.checkpoint_every > 0, "checkpoint_every",
-            "must be positive, got " + std::to_string(options.checkpoint_every));
+    check_trainer_options(options, train.size(), parallel_ ? parallel_->size() : 1);
+    if (options.early_stopping > 0) early_stopping_.emplace(options.early_stopping);
     require(train.features() == net.input_size(), "train data",
             "has " + std::to_string(train.features()) +
                 " features but the network's input_size is " + std::to_string(net.input_size()));
     require(test.size() == 0 || test.features() == train.features(), "test data",
             "has another number of features than the training data");
-    require(!parallel_ || options.batch_size >= parallel_->size(), "batch_size",
-            std::to_string(options.batch_size) + " cannot be shared by " +
-                std::to_string(parallel_ ? parallel_->size() : 1) + " processes");
+  }
+
+  // Judges each epoch on `validation`, data held out of the training set
+  // (data/dataset.hpp split_validation): its loss and accuracy go into the
+  // History, early stopping watches its loss, and the test set is no longer
+  // evaluated per epoch (the caller tests once, at the end). It must outlive
+  // the trainer.
+  void validate_on(const Dataset<T>& validation) {
+    require(validation.size() > 0, "validation data", "is empty");
+    require(validation.features() == train_.features(), "validation data",
+            "has another number of features than the training data");
+    validation_ = &validation;
+    data_fingerprints_.clear();
   }
 
   void on_epoch_end(EpochCallback callback) { epoch_callbacks_.push_back(std::move(callback)); }
@@ -112,7 +92,10 @@ class Trainer {
   // infinite loss. Called after resume(), it goes on from the checkpoint.
   History train() {
     const FlushDenormalsScope flush_denormals;
+    require(!early_stopping_ || validation_ != nullptr, "early_stopping",
+            "needs a validation set (Trainer::validate_on)");
     stopped_ = false;
+    if (early_stopping_ && early_stopping_->exhausted()) return stop_early();
     while (progress_.epochs_done < options_.epochs) {
       if (!run_batches()) {
         stopped_ = true;
@@ -121,15 +104,23 @@ class Trainer {
       }
       const EpochRecord record = finish_epoch();
       if (parallel_) parallel_->require_same_parameters(net_.params(), record.epoch);
+      const bool no_better =
+          early_stopping_ && early_stopping_->observe(record.epoch, record.validation_loss, net_);
       if (writes_checkpoints() && progress_.epochs_done % options_.checkpoint_every == 0) {
         save_checkpoint(options_.checkpoint_path);
       }
       bool go_on = true;
       for (auto& callback : epoch_callbacks_) go_on = callback(record, history_) && go_on;
+      if (no_better) return stop_early();
       if (!go_on) break;
     }
     return history_;
   }
+
+  // True when the last train() ended by early stopping; the network then
+  // holds the weights of best_epoch().
+  bool stopped_early() const { return stopped_early_; }
+  int best_epoch() const { return early_stopping_ ? early_stopping_->best_epoch() : 0; }
 
   // True when the last train() ended on a stop request.
   bool stopped() const { return stopped_; }
@@ -147,6 +138,7 @@ class Trainer {
     c.batch_rng = rng_.snapshot();
     c.progress = progress_;
     c.history = history_;
+    if (early_stopping_) early_stopping_->save(c.policies);
     scratchnet::save_checkpoint(path, c);
   }
 
@@ -157,17 +149,15 @@ class Trainer {
     RunSettings out;
     add_network_settings(out, net_);
     add_optimizer_settings(out, optimizer_);
-    out.push_back({"trainer.batch_size", std::to_string(options_.batch_size)});
-    out.push_back(
-        {"trainer.sampling", options_.sampling == Sampling::shuffle ? "shuffle" : "book"});
-    out.push_back({"trainer.evaluate_samples", std::to_string(options_.evaluate_samples)});
-    out.push_back({"trainer.seed", std::to_string(options_.seed)});
+    add_trainer_settings(out, options_);
     // The CRC-32 of the data is taken once: 0.1 s for MNIST.
     if (data_fingerprints_.empty()) {
       data_fingerprints_ = {data_fingerprint(train_), data_fingerprint(test_)};
+      if (validation_) data_fingerprints_.push_back(data_fingerprint(*validation_));
     }
     out.push_back({"train data", data_fingerprints_[0]});
     out.push_back({"test data", data_fingerprints_[1]});
+    if (validation_) out.push_back({"validation data", data_fingerprints_[2]});
     return out;
   }
 
@@ -191,17 +181,15 @@ class Trainer {
                                    ? train_.size()
                                    : iterations_per_epoch() * options_.batch_size;
     refuse_if(progress_mismatch(c.progress, iterations_per_epoch(), order_length, train_.size()));
+    std::optional<EarlyStopping<T>> early_stopping = early_stopping_;
+    if (early_stopping) refuse_if(early_stopping->load(c.policies, net_.params()));
     try {
       optimizer_.set_state(c.optimizer);
     } catch (const std::invalid_argument& e) {
       refuse(std::string("optimizer state: ") + e.what());
     }
-    for (std::size_t i = 0; i < saved.params().size(); ++i) {
-      *net_.params()[i].value = *saved.params()[i].value;
-    }
-    for (std::size_t i = 0; i < saved.buffers().size(); ++i) {
-      *net_.buffers()[i].value = *saved.buffers()[i].value;
-    }
+    assign_weights(net_, saved);
+    early_stopping_ = std::move(early_stopping);
     net_.rng().restore(c.net_rng);
     rng_.restore(c.batch_rng);
     progress_ = std::move(c.progress);
@@ -213,6 +201,12 @@ class Trainer {
 
   static double seconds_since(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
+  }
+
+  History stop_early() {
+    early_stopping_->restore_best(net_);
+    stopped_early_ = true;
+    return history_;
   }
 
   bool stop_requested() const {
@@ -255,20 +249,15 @@ class Trainer {
       // sum, so that all stop after the same batch: one batch later than alone.
       bool asked_elsewhere = false;
       if (parallel_) {
-        const RowShare mine = parallel_->share(batch);
-        gather_rows(train_, progress_.order, it * batch + mine.begin, mine.count, x_batch_,
-                    labels_batch_);
-        parallel_->fork_generator(net_.rng());
-        const T local_loss = net_.gradient(x_batch_, labels_batch_);
-        parallel_->join_generator(net_.rng());
-        const auto step = parallel_->combine(net_, local_loss, mine.count, batch, stop_requested());
+        const auto step = parallel_->gradient(net_, train_, progress_.order, it * batch, batch,
+                                              stop_requested(), x_batch_, labels_batch_);
         loss = step.loss;
         asked_elsewhere = step.stop;
       } else {
         gather_rows(train_, progress_.order, it * batch, batch, x_batch_, labels_batch_);
         loss = static_cast<double>(net_.gradient(x_batch_, labels_batch_));
       }
-      if (!std::isfinite(loss)) diverged(epoch, it, loss);
+      if (!std::isfinite(loss)) throw_diverged(net_, optimizer_, history_, epoch, it, loss);
       optimizer_.update(net_.params());
       history_.loss.push_back(loss);
       progress_.loss_sum += loss;
@@ -290,6 +279,7 @@ class Trainer {
     record.mean_loss = progress_.loss_sum / static_cast<double>(iterations);
     record.samples = static_cast<long long>(iterations * options_.batch_size);
     record.train_seconds = progress_.seconds;
+    record.learning_rate = optimizer_.learning_rate();
     communication_seconds_ = parallel_ ? parallel_->take_communication_seconds() : 0.0;
     evaluate(record);
     history_.epochs.push_back(record);
@@ -300,43 +290,25 @@ class Trainer {
 
   void evaluate(EpochRecord& record) {
     const auto start = Clock::now();
-    record.train_accuracy = accuracy_on(train_);
-    record.test_accuracy = test_.size() > 0 ? accuracy_on(test_) : 0.0;
+    const auto first = [this](const Dataset<T>& data) {
+      return options_.evaluate_samples > 0 ? std::min(options_.evaluate_samples, data.size())
+                                           : data.size();
+    };
+    record.train_accuracy = evaluate_on(train_, first(train_), false).accuracy();
+    if (validation_ != nullptr) {
+      const EvaluationSums v = evaluate_on(*validation_, validation_->size(), true);
+      record.validation_loss = v.mean_loss();
+      record.validation_accuracy = v.accuracy();
+    } else if (test_.size() > 0) {
+      record.test_accuracy = evaluate_on(test_, first(test_), false).accuracy();
+    }
     record.eval_seconds = seconds_since(start);
   }
 
-  double accuracy_on(const Dataset<T>& data) {
-    const Index n = options_.evaluate_samples > 0 ? std::min(options_.evaluate_samples, data.size())
-                                                  : data.size();
-    if (parallel_) return parallel_->accuracy(net_, data.x.topRows(n), data.labels.head(n));
-    return net_.accuracy(data.x.topRows(n), data.labels.head(n));
-  }
-
-  // The advice names what can have caused it. The loss of a batch is taken
-  // before its update, so a first loss that is not finite comes from the
-  // initial weights (their scale, or the weight decay term they give the
-  // loss), never from the learning rate.
-  [[noreturn]] void diverged(int epoch, Index iteration, double loss) const {
-    const std::optional<WeightInit>& init = net_.initialized_with();
-    std::vector<std::string> remedies;
-    if (!history_.loss.empty()) {
-      std::ostringstream lr;
-      lr << "a smaller learning rate (now " << optimizer_.learning_rate() << ")";
-      remedies.push_back(lr.str());
-    } else if (init && init->kind() == WeightInit::Kind::std_dev) {
-      remedies.push_back("a smaller weight_init (now " + init->to_string() + ")");
-    }
-    if (net_.weight_decay() > 0) {
-      std::ostringstream decay;
-      decay << "a smaller weight_decay_lambda (now " << net_.weight_decay() << ")";
-      remedies.push_back(decay.str());
-    }
-    if (remedies.empty()) remedies.push_back("inputs of a smaller scale (features near [0, 1])");
-    std::ostringstream message;
-    message << "training diverged: loss is " << loss << " at epoch " << epoch << ", iteration "
-            << iteration + 1 << "; try " << remedies[0];
-    for (std::size_t i = 1; i < remedies.size(); ++i) message << " or " << remedies[i];
-    throw TrainingDiverged(message.str());
+  // Over the first `rows` of data; each process takes a share of them.
+  EvaluationSums evaluate_on(const Dataset<T>& data, Index rows, bool with_loss) {
+    if (parallel_) return parallel_->evaluate(net_, data.x.topRows(rows), data.labels, with_loss);
+    return evaluation_sums(net_, data.x, data.labels, 0, rows, with_loss);
   }
 
   Sequential<T>& net_;
@@ -349,6 +321,9 @@ class Trainer {
   TrainerProgress progress_;
   History history_;
   bool stopped_ = false;
+  bool stopped_early_ = false;
+  const Dataset<T>* validation_ = nullptr;
+  std::optional<EarlyStopping<T>> early_stopping_;
   std::optional<DataParallel<T>> parallel_;
   double communication_seconds_ = 0;
   Matrix<T> x_batch_;
