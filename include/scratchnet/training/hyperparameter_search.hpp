@@ -133,6 +133,8 @@ class HyperparameterSearch {
 
   const Dataset<T>& train_set() const { return split_.train; }
   const Dataset<T>& validation_set() const { return split_.validation; }
+  // Every trial in index order. With a proposer, the values of the trials
+  // after its random ones are the proposed ones only once run() has run.
   const std::vector<Trial>& trials() const { return trials_; }
   const HyperparameterSearchOptions& options() const { return options_; }
 
