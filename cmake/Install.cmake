@@ -1,13 +1,21 @@
 include(CMakePackageConfigHelpers)
 
 install(TARGETS scratchnet EXPORT scratchnetTargets)
-if(TARGET scratchnet_mpi)
-  install(TARGETS scratchnet_mpi EXPORT scratchnetTargets)
-endif()
 install(DIRECTORY include/scratchnet DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 
 set(SCRATCHNET_CMAKE_DIR ${CMAKE_INSTALL_DATADIR}/cmake/scratchnet)
 install(EXPORT scratchnetTargets NAMESPACE scratchnet:: DESTINATION ${SCRATCHNET_CMAKE_DIR})
+# scratchnet::mpi likewise, loaded only where MPI is found.
+if(TARGET scratchnet_mpi)
+  install(TARGETS scratchnet_mpi EXPORT scratchnetMpiTargets)
+  install(EXPORT scratchnetMpiTargets NAMESPACE scratchnet:: DESTINATION ${SCRATCHNET_CMAKE_DIR})
+endif()
+# scratchnet::bayes in a file of its own: the package config loads it only
+# where NLopt is found, so a user without NLopt still gets the rest.
+if(SCRATCHNET_HAS_BAYES)
+  install(TARGETS scratchnet_bayes EXPORT scratchnetBayesTargets)
+  install(EXPORT scratchnetBayesTargets NAMESPACE scratchnet:: DESTINATION ${SCRATCHNET_CMAKE_DIR})
+endif()
 
 configure_package_config_file(cmake/scratchnetConfig.cmake.in
   ${CMAKE_CURRENT_BINARY_DIR}/scratchnetConfig.cmake

@@ -12,8 +12,18 @@
 // first), hyperparameter_curves.csv (validation and train accuracy per epoch
 // of every trial), summary.csv and hyperparameter_search.png (the curves of
 // the best 20, as the book's figure).
+//
+// --method bayes chooses every trial after the first --random-trials by
+// Bayesian optimisation (training/bayesian_optimization.hpp) instead: a
+// Gaussian process on the log-scaled values, and the next trial where the
+// expected improvement is largest. Its trials have the seeds of the random
+// search's trials of the same index, and its random trials are the random
+// search's first ones.
 #include <cstdio>
 #include <scratchnet/training/hyperparameter_search.hpp>
+#if defined(SCRATCHNET_HAS_BAYES)
+#include <scratchnet/training/bayesian_optimization.hpp>
+#endif
 
 #include "common/chapter6.hpp"
 
@@ -34,16 +44,59 @@ struct Settings {
   std::vector<double> lr_range{1e-6, 1e-2};
   std::vector<double> weight_decay_range{1e-8, 1e-4};
   int best = 20;
+  std::string method = "random";
+  int random_trials = 10;
+  int round_size = 1;
+  int candidates = 5000;
 };
+
+// Makes options.proposer for --method bayes; returns what to report of it
+// after the search (the Gaussian process's last fit), or nothing.
+std::function<void(examples::Summary&)> choose_method(const Settings& s,
+                                                      sn::HyperparameterSearchOptions& options) {
+  if (s.method != "bayes") return {};
+#if defined(SCRATCHNET_HAS_BAYES)
+  sn::BayesianOptimizationOptions bayes;
+  bayes.random_trials = s.random_trials;
+  bayes.round_size = s.round_size;
+  bayes.candidates = s.candidates;
+  auto proposer = std::make_shared<sn::BayesianOptimization>(bayes);
+  options.proposer = proposer;
+  std::printf(
+      "method: Bayesian optimisation, %d random trials, then %d at a time where the "
+      "expected improvement of %d random candidates is largest\n",
+      s.random_trials, s.round_size, s.candidates);
+  return [proposer, ranges = options.ranges](examples::Summary& summary) {
+    if (!proposer->last_fit()) return;
+    const sn::GaussianProcessHyperparameters& fit = *proposer->last_fit();
+    std::printf("Gaussian process at the last proposal:");
+    for (std::size_t k = 0; k < ranges.size(); ++k) {
+      const double scale = fit.length_scales[static_cast<Eigen::Index>(k)];
+      std::printf(" length scale of %s %.3g,", ranges[k].name.c_str(), scale);
+      summary.add("gaussian_process", "length_scale_" + ranges[k].name, scale);
+    }
+    std::printf(" signal variance %.3g, noise variance %.3g (standardised accuracy)\n",
+                fit.signal_variance, fit.noise_variance);
+    summary.add("gaussian_process", "signal_variance", fit.signal_variance);
+    summary.add("gaussian_process", "noise_variance", fit.noise_variance);
+  };
+#else
+  (void)options;
+  throw std::invalid_argument(
+      "--method: bayes needs NLopt, which this build was made without (scripts/setup-deps.sh "
+      "installs libnlopt-cxx-dev; then configure again)");
+#endif
+}
 
 int run(const Settings& s) {
   const examples::Stopwatch clock;
+  sn::HyperparameterSearchOptions options;
+  const auto report_method = choose_method(s, options);
   const auto dir = examples::prepare_out_dir(s.common.out_dir);
   // The test set is not used at all: one test image is read only because
   // load_mnist reads both halves.
   const auto data = examples::load_data(s.common.data_dir, s.samples, 1);
 
-  sn::HyperparameterSearchOptions options;
   options.ranges = {{"lr", s.lr_range[0], s.lr_range[1], true},
                     {"weight_decay", s.weight_decay_range[0], s.weight_decay_range[1], true}};
   options.trials = s.trials;
@@ -115,6 +168,7 @@ int run(const Settings& s) {
   summary.add("search", "seconds_per_trial",
               results.empty() ? 0.0 : trial_seconds / static_cast<double>(results.size()));
   summary.add("search", "seconds", clock.seconds());
+  if (report_method) report_method(summary);
   table.close();
   curves.close();
   summary.write(dir);
@@ -185,5 +239,34 @@ int main(int argc, char** argv) {
   app.add_option("--best", s.best, "how many of the best trials to print and draw")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  return examples::run(app, argc, argv, [&] { return run(s); });
+  app.add_option("--method", s.method,
+                 "random (the book's) or bayes (Bayesian optimisation: a Gaussian process on the "
+                 "log-scaled values chooses each trial after the random ones)")
+      ->check(CLI::IsMember({"random", "bayes"}))
+      ->capture_default_str();
+  const std::vector<CLI::Option*> bayes_flags{
+      app.add_option("--random-trials", s.random_trials,
+                     "with --method bayes: trials drawn at random before the first proposal")
+          ->check(CLI::PositiveNumber)
+          ->capture_default_str(),
+      app.add_option("--round-size", s.round_size,
+                     "with --method bayes: trials proposed at a time and trained in parallel; the "
+                     "results depend on it (not on --jobs)")
+          ->check(CLI::PositiveNumber)
+          ->capture_default_str(),
+      app.add_option("--candidates", s.candidates,
+                     "with --method bayes: random points the expected improvement is maximised "
+                     "over")
+          ->check(CLI::PositiveNumber)
+          ->check(
+              examples::at_most(100000, "a larger count costs memory and time for no better trial"))
+          ->capture_default_str()};
+  return examples::run(app, argc, argv, [&] {
+    for (const CLI::Option* flag : bayes_flags) {
+      if (flag->count() > 0 && s.method != "bayes") {
+        throw std::invalid_argument(flag->get_name() + ": only for --method bayes");
+      }
+    }
+    return run(s);
+  });
 }

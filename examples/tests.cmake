@@ -8,9 +8,13 @@
 # Fashion-MNIST from the Debian package and are skipped when it is missing.
 set(SCRATCHNET_EXAMPLE_DATA "/usr/share/datasets/fashion-mnist")
 
-# scratchnet_example_test(<program> ARGS <flags> CSV <files> PNG <files> [NO_DATA])
+# scratchnet_example_test(<program> ARGS <flags> CSV <files> PNG <files> [NO_DATA]
+#                         [NAME <name>]): tests example_<name>, by default the program's.
 function(scratchnet_example_test program)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "NO_DATA" "" "ARGS;CSV;PNG")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "NO_DATA" "NAME" "ARGS;CSV;PNG")
+  if(NOT arg_NAME)
+    set(arg_NAME ${program})
+  endif()
   set(data_args "")
   set(data_dir "")
   if(NOT arg_NO_DATA)
@@ -21,28 +25,28 @@ function(scratchnet_example_test program)
   # Lists go to the script comma separated: a ';' would split the argument.
   string(JOIN "," csv ${arg_CSV})
   string(JOIN "," png ${arg_PNG})
-  add_test(NAME example_${program}
+  add_test(NAME example_${arg_NAME}
     COMMAND ${CMAKE_COMMAND}
       -DPROGRAM=$<TARGET_FILE:${program}>
       -DEMULATOR=${SCRATCHNET_EMULATOR}
       "-DARGS=${data_args} ${flags}"
-      -DOUT=${CMAKE_CURRENT_BINARY_DIR}/example_out/${program}
+      -DOUT=${CMAKE_CURRENT_BINARY_DIR}/example_out/${arg_NAME}
       -DCSV=${csv}
       -DPNG=${png}
       -DDATA=${data_dir}
       -P ${CMAKE_CURRENT_LIST_DIR}/run_example_test.cmake)
   list(GET arg_CSV 0 first_csv)
-  add_test(NAME example_${program}_hostile_outputs
+  add_test(NAME example_${arg_NAME}_hostile_outputs
     COMMAND ${CMAKE_COMMAND}
       -DPROGRAM=$<TARGET_FILE:${program}>
       "-DARGS=${data_args} ${flags}"
-      -DWORK=${CMAKE_CURRENT_BINARY_DIR}/example_hostile/${program}
+      -DWORK=${CMAKE_CURRENT_BINARY_DIR}/example_hostile/${arg_NAME}
       -DCSV=${first_csv}
       -DDATA=${data_dir}
       -P ${CMAKE_CURRENT_LIST_DIR}/run_hostile_test.cmake)
-  set_tests_properties(example_${program} PROPERTIES
+  set_tests_properties(example_${arg_NAME} PROPERTIES
     LABELS example TIMEOUT 60 SKIP_REGULAR_EXPRESSION "SKIPPED: no data")
-  set_tests_properties(example_${program}_hostile_outputs PROPERTIES
+  set_tests_properties(example_${arg_NAME}_hostile_outputs PROPERTIES
     LABELS example TIMEOUT 200 SKIP_REGULAR_EXPRESSION "SKIPPED: no data")
 endfunction()
 
@@ -84,6 +88,15 @@ scratchnet_example_test(hyperparameter_search
   CSV hyperparameter_search.csv hyperparameter_curves.csv summary.csv
   PNG hyperparameter_search.png)
 
+# The same search by Bayesian optimisation: 3 random trials, then rounds of 2.
+if(SCRATCHNET_HAS_BAYES)
+  scratchnet_example_test(hyperparameter_search NAME hyperparameter_search_bayes
+    ARGS --samples 100 --trials 6 --epochs 3 --batch 20 --hidden-layers 2 --hidden-size 20
+         --jobs 2 --best 3 --method bayes --random-trials 3 --round-size 2 --candidates 500
+    CSV hyperparameter_search.csv hyperparameter_curves.csv summary.csv
+    PNG hyperparameter_search.png)
+endif()
+
 # scratchnet_example_refuses(<test name> <program> EXPECTED <text> ARGS <flags>)
 # Flags that each program used to accept and run on (issue 15).
 function(scratchnet_example_refuses name program)
@@ -115,6 +128,14 @@ scratchnet_example_refuses(batch_norm_compare_scales batch_norm_compare
   ARGS --data ${SCRATCHNET_EXAMPLE_DATA} --scale-min 2 --scale-max 1)
 scratchnet_example_refuses(overfit_negative_seed overfit
   EXPECTED "--seed: -1 is negative" ARGS --seed -1)
+scratchnet_example_refuses(hyperparameter_search_unknown_method hyperparameter_search
+  EXPECTED "--method: nonsense not in {random,bayes}" ARGS --method nonsense)
+scratchnet_example_refuses(hyperparameter_search_bayes_flag_without_bayes hyperparameter_search
+  EXPECTED "--candidates: only for --method bayes" ARGS --candidates 100)
+if(NOT SCRATCHNET_HAS_BAYES)
+  scratchnet_example_refuses(hyperparameter_search_bayes_without_nlopt hyperparameter_search
+    EXPECTED "--method: bayes needs NLopt" ARGS --method bayes)
+endif()
 
 # The user-layer example: a kind of its own, registered, trained, saved and
 # loaded to the same scores; a spiral of 300 points, no data files.

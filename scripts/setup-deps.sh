@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages scratchnet needs, only those that are missing.
-#   scripts/setup-deps.sh           library, tests, examples, figures, Fashion-MNIST
+#   scripts/setup-deps.sh           library, tests, examples, figures, Fashion-MNIST, NLopt (Bayesian search)
 #   scripts/setup-deps.sh --bench   also PyTorch and OpenBLAS for bench/compare.sh
 #   scripts/setup-deps.sh --all-compilers   also clang
 #   scripts/setup-deps.sh --fuzz    also clang and its libFuzzer runtime for scripts/fuzz.sh
@@ -8,7 +8,7 @@
 set -euo pipefail
 
 packages=(cmake g++ make libeigen3-dev catch2 zlib1g-dev libcli11-dev gnuplot-nox dataset-fashion-mnist
-          libopenmpi-dev openmpi-bin)
+          libopenmpi-dev openmpi-bin libnlopt-cxx-dev)
 for arg in "$@"; do
   case "$arg" in
     --bench) packages+=(python3-torch libopenblas0-pthread util-linux time) ;;

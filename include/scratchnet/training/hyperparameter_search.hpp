@@ -17,6 +17,12 @@
 // seeds are drawn up front from options.seed, and each trial trains its own
 // network with one Eigen thread, so the results are the same for any number
 // of jobs; only the order of the on_trial_end calls and the seconds differ.
+//
+// With options.proposer (Bayesian optimisation, training/bayesian_optimization.hpp)
+// the first trials run as drawn, and the values of the later ones are chosen
+// round by round from the results before them; a trial keeps the index and
+// seeds it was drawn with. Rounds have the proposer's size, not the number of
+// jobs, so the results again do not depend on jobs.
 #pragma once
 
 #include <Eigen/Core>
@@ -27,6 +33,7 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -38,104 +45,10 @@
 #include "scratchnet/data/dataset.hpp"
 #include "scratchnet/network/multi_layer_net.hpp"
 #include "scratchnet/optimizers/make_optimizer.hpp"
+#include "scratchnet/training/search_trials.hpp"
 #include "scratchnet/training/trainer.hpp"
 
 namespace scratchnet {
-
-// One hyperparameter's range. On a log scale a value is 10^U(log10 low,
-// log10 high), so each decade is as likely as any other; otherwise U(low, high).
-struct SearchRange {
-  std::string name;
-  double low = 0;
-  double high = 0;
-  bool log_scale = true;
-
-  void validate() const {
-    const std::string what = "search range '" + name + "'";
-    require(std::isfinite(low) && std::isfinite(high) && low <= high, what,
-            "needs finite low <= high, got [" + std::to_string(low) + ", " + std::to_string(high) +
-                "]");
-    require(!log_scale || low > 0, what,
-            "on a log scale needs low > 0, got " + std::to_string(low));
-  }
-};
-
-// A value drawn from range.
-inline double sample(const SearchRange& range, Rng& rng) {
-  if (!range.log_scale) return rng.uniform(range.low, range.high);
-  const double exponent = rng.uniform(std::log10(range.low), std::log10(range.high));
-  // Clamped: 10^log10(x) may round just outside [low, high].
-  return std::clamp(std::pow(10.0, exponent), range.low, range.high);
-}
-
-// One point of the search: its values and the seeds of its network and of
-// its mini-batches.
-struct Trial {
-  int index = 0;  // 0-based, the order in which trials were drawn
-  std::uint64_t network_seed = 0;
-  std::uint64_t batch_seed = 0;
-  std::vector<std::pair<std::string, double>> values;  // in the order of the ranges
-
-  double value(const std::string& name) const {
-    for (const auto& [key, v] : values) {
-      if (key == name) return v;
-    }
-    throw std::invalid_argument("trial: no hyperparameter named '" + name + "'");
-  }
-};
-
-// count trials drawn from one Rng(seed): for each trial, a value of every
-// range in order, then its two seeds.
-inline std::vector<Trial> sample_trials(const std::vector<SearchRange>& ranges, int count,
-                                        std::uint64_t seed) {
-  require(count >= 0, "trials", "must be >= 0, got " + std::to_string(count));
-  for (const SearchRange& range : ranges) range.validate();
-  Rng rng(seed);
-  std::vector<Trial> trials(static_cast<std::size_t>(count));
-  for (int i = 0; i < count; ++i) {
-    Trial& trial = trials[static_cast<std::size_t>(i)];
-    trial.index = i;
-    for (const SearchRange& range : ranges)
-      trial.values.emplace_back(range.name, sample(range, rng));
-    trial.network_seed = rng.next_u64();
-    trial.batch_seed = rng.next_u64();
-  }
-  return trials;
-}
-
-// What one trial gave. history.epochs[k].test_accuracy is the validation
-// accuracy after epoch k + 1 (the Trainer's test set is the validation set).
-struct TrialResult {
-  Trial trial;
-  double validation_accuracy = 0;  // after the last epoch
-  double train_accuracy = 0;
-  History history;
-  double seconds = 0;
-  bool diverged = false;  // the loss became NaN or infinite; accuracies are 0
-  std::string error;      // why, when diverged
-
-  std::vector<double> validation_curve() const {
-    std::vector<double> out;
-    for (const EpochRecord& e : history.epochs) out.push_back(e.test_accuracy);
-    return out;
-  }
-  std::vector<double> train_curve() const {
-    std::vector<double> out;
-    for (const EpochRecord& e : history.epochs) out.push_back(e.train_accuracy);
-    return out;
-  }
-};
-
-// Best first: by validation accuracy, diverged trials last, ties in trial order.
-inline void sort_by_validation_accuracy(std::vector<TrialResult>& results) {
-  std::stable_sort(results.begin(), results.end(), [](const TrialResult& a, const TrialResult& b) {
-    if (a.diverged != b.diverged) return b.diverged;
-    if (a.validation_accuracy != b.validation_accuracy) {
-      return a.validation_accuracy > b.validation_accuracy;
-    }
-    return a.trial.index < b.trial.index;
-  });
-}
 
 // Everything one trial trains with, before its values are applied.
 struct TrialSettings {
@@ -177,6 +90,8 @@ struct HyperparameterSearchOptions {
   TrialSettings settings = book_settings();
   // Puts a trial's values into its settings; empty = apply_known_values.
   std::function<void(const Trial&, TrialSettings&)> apply;
+  // Chooses the later trials from the earlier ones; empty = random search.
+  std::shared_ptr<TrialProposer> proposer;
 
   static TrialSettings book_settings() {
     TrialSettings s;
@@ -218,54 +133,26 @@ class HyperparameterSearch {
 
   const Dataset<T>& train_set() const { return split_.train; }
   const Dataset<T>& validation_set() const { return split_.validation; }
+  // Every trial in index order. With a proposer, the values of the trials
+  // after its random ones are the proposed ones only once run() has run.
   const std::vector<Trial>& trials() const { return trials_; }
   const HyperparameterSearchOptions& options() const { return options_; }
 
   // Runs every trial and returns the results, best first. Sets Eigen to one
   // thread while it runs (each trial is one thread's work) and restores it.
   std::vector<TrialResult> run() {
+    const OneEigenThread one_eigen_thread;
     const int total = static_cast<int>(trials_.size());
-    int jobs = options_.jobs > 0
-                   ? options_.jobs
-                   : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    jobs = std::max(1, std::min(jobs, total));
     std::vector<TrialResult> results(trials_.size());
-    std::atomic<int> next{0};
-    std::atomic<bool> failed{false};
-    std::mutex mutex;
     int finished = 0;
-    std::exception_ptr error;
-
-    auto work = [&] {
-      for (;;) {
-        const int i = next++;
-        if (i >= total || failed) return;
-        try {
-          TrialResult result = run_trial(trials_[static_cast<std::size_t>(i)]);
-          std::lock_guard<std::mutex> lock(mutex);
-          results[static_cast<std::size_t>(i)] = std::move(result);
-          ++finished;
-          if (callback_) callback_(results[static_cast<std::size_t>(i)], finished, total);
-        } catch (...) {
-          std::lock_guard<std::mutex> lock(mutex);
-          if (!error) error = std::current_exception();
-          failed = true;
-          return;
-        }
-      }
-    };
-
-    const int eigen_threads = Eigen::nbThreads();
-    Eigen::setNbThreads(1);
-    if (jobs == 1) {
-      work();
-    } else {
-      std::vector<std::thread> threads;
-      for (int j = 0; j < jobs; ++j) threads.emplace_back(work);
-      for (std::thread& t : threads) t.join();
+    const TrialProposer* proposer = options_.proposer.get();
+    const int drawn = proposer ? std::min(total, proposer->random_trials()) : total;
+    run_trials(0, drawn, results, finished);
+    for (int begin = drawn; begin < total; begin += proposer->round_size()) {
+      const int end = std::min(total, begin + proposer->round_size());
+      propose_trials(begin, end, results);
+      run_trials(begin, end, results, finished);
     }
-    Eigen::setNbThreads(eigen_threads);
-    if (error) std::rethrow_exception(error);
     sort_by_validation_accuracy(results);
     return results;
   }
@@ -303,11 +190,91 @@ class HyperparameterSearch {
   }
 
  private:
+  // Eigen's thread count set to one for the scope, and restored after it.
+  class OneEigenThread {
+   public:
+    OneEigenThread() : saved_(Eigen::nbThreads()) { Eigen::setNbThreads(1); }
+    ~OneEigenThread() { Eigen::setNbThreads(saved_); }
+    OneEigenThread(const OneEigenThread&) = delete;
+    OneEigenThread& operator=(const OneEigenThread&) = delete;
+
+   private:
+    int saved_;
+  };
+
+  // Trains trials [begin, end) over the jobs into results[begin, end);
+  // finished counts the trials done in the whole search, for the callback.
+  void run_trials(int begin, int end, std::vector<TrialResult>& results, int& finished) const {
+    const int total = static_cast<int>(trials_.size());
+    int jobs = options_.jobs > 0
+                   ? options_.jobs
+                   : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    jobs = std::max(1, std::min(jobs, end - begin));
+    std::atomic<int> next{begin};
+    std::atomic<bool> failed{false};
+    std::mutex mutex;
+    std::exception_ptr error;
+
+    auto work = [&] {
+      for (;;) {
+        const int i = next++;
+        if (i >= end || failed) return;
+        try {
+          TrialResult result = run_trial(trials_[static_cast<std::size_t>(i)]);
+          std::lock_guard<std::mutex> lock(mutex);
+          results[static_cast<std::size_t>(i)] = std::move(result);
+          ++finished;
+          if (callback_) callback_(results[static_cast<std::size_t>(i)], finished, total);
+        } catch (...) {
+          std::lock_guard<std::mutex> lock(mutex);
+          if (!error) error = std::current_exception();
+          failed = true;
+          return;
+        }
+      }
+    };
+
+    if (jobs == 1) {
+      work();
+    } else {
+      std::vector<std::thread> threads;
+      for (int j = 0; j < jobs; ++j) threads.emplace_back(work);
+      for (std::thread& t : threads) t.join();
+    }
+    if (error) std::rethrow_exception(error);
+  }
+
+  // Asks the proposer for the values of trials [begin, end), given the
+  // results of the trials before them, and checks what it gives.
+  void propose_trials(int begin, int end, const std::vector<TrialResult>& results) {
+    const auto first = trials_.begin() + begin;
+    std::vector<Trial> next(first, trials_.begin() + end);
+    const std::vector<TrialResult> finished(results.begin(), results.begin() + begin);
+    // A seed of the search's and the round's alone (splitmix64 inside Rng).
+    const std::uint64_t seed =
+        Rng(options_.seed ^ (0x9e3779b97f4a7c15ULL * static_cast<std::uint64_t>(begin))).next_u64();
+    options_.proposer->propose(options_.ranges, finished, seed, next);
+    require(next.size() == static_cast<std::size_t>(end - begin), "proposer",
+            "gave " + std::to_string(next.size()) + " trials for " + std::to_string(end - begin));
+    for (std::size_t k = 0; k < next.size(); ++k) {
+      require_values_in(options_.ranges, next[k], "proposer");
+      first[static_cast<std::ptrdiff_t>(k)].values = next[k].values;
+    }
+  }
+
   void prepare() {
     require(options_.jobs >= 0, "jobs",
             "must be >= 0 (0 = one per core), got " + std::to_string(options_.jobs));
     require(split_.train.size() > 0, "search", "the training set is empty");
     require(split_.validation.size() > 0, "search", "the validation set is empty");
+    if (options_.proposer) {
+      require(options_.proposer->random_trials() >= 1, "proposer",
+              "needs at least one random trial before its first proposal, got " +
+                  std::to_string(options_.proposer->random_trials()));
+      require(options_.proposer->round_size() >= 1, "proposer",
+              "must propose at least one trial a round, got " +
+                  std::to_string(options_.proposer->round_size()));
+    }
     trials_ = sample_trials(options_.ranges, options_.trials, options_.seed);
     if (!options_.apply && !trials_.empty()) {
       TrialSettings check = options_.settings;
