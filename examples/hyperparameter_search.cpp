@@ -19,6 +19,10 @@
 // expected improvement is largest. Its trials have the seeds of the random
 // search's trials of the same index, and its random trials are the random
 // search's first ones.
+//
+//   mpirun -np 4 hyperparameter_search ...   shares the trials between 4
+// processes (trial i on process i mod 4); the results are the same for any
+// number of processes, and rank 0 prints and writes them.
 #include <cstdio>
 #include <scratchnet/training/hyperparameter_search.hpp>
 #if defined(SCRATCHNET_HAS_BAYES)
@@ -26,6 +30,7 @@
 #endif
 
 #include "common/chapter6.hpp"
+#include "common/processes.hpp"
 
 namespace {
 
@@ -88,7 +93,7 @@ std::function<void(examples::Summary&)> choose_method(const Settings& s,
 #endif
 }
 
-int run(const Settings& s) {
+int run(const Settings& s, examples::Processes& processes) {
   const examples::Stopwatch clock;
   sn::HyperparameterSearchOptions options;
   const auto report_method = choose_method(s, options);
@@ -100,7 +105,10 @@ int run(const Settings& s) {
   options.ranges = {{"lr", s.lr_range[0], s.lr_range[1], true},
                     {"weight_decay", s.weight_decay_range[0], s.weight_decay_range[1], true}};
   options.trials = s.trials;
-  options.jobs = examples::job_count(s.common.jobs);
+  // Under mpirun the processes share the trials, one job each unless --jobs says.
+  options.jobs =
+      processes.size() > 1 && s.common.jobs == 0 ? 1 : examples::job_count(s.common.jobs);
+  options.processes = processes.processes();
   options.seed = s.common.seed;
   options.validation_ratio = s.validation;
   options.settings.network.hidden_sizes.assign(static_cast<std::size_t>(s.hidden_layers),
@@ -108,9 +116,11 @@ int run(const Settings& s) {
   options.settings.trainer.epochs = s.epochs;
   options.settings.trainer.batch_size = s.batch;
   sn::HyperparameterSearch<float> search(data.train, options);
-  std::printf("search: %d trials of %d epochs on %ld training / %ld validation samples, %d jobs\n",
-              s.trials, s.epochs, static_cast<long>(search.train_set().size()),
-              static_cast<long>(search.validation_set().size()), options.jobs);
+  std::printf(
+      "search: %d trials of %d epochs on %ld training / %ld validation samples, %d jobs in each "
+      "of %d process(es)\n",
+      s.trials, s.epochs, static_cast<long>(search.train_set().size()),
+      static_cast<long>(search.validation_set().size()), options.jobs, processes.size());
   search.on_trial_end([](const sn::TrialResult& r, int done, int total) {
     char line[200];
     std::snprintf(line, sizeof line,
@@ -122,6 +132,7 @@ int run(const Settings& s) {
     examples::say(line);
   });
   const std::vector<sn::TrialResult> results = search.run();
+  if (processes.rank() != 0) return 0;  // rank 0 writes for the job
 
   std::printf("=========== Hyper-Parameter Optimization Result ===========\n");
   const int shown = std::min(s.best, static_cast<int>(results.size()));
@@ -261,12 +272,14 @@ int main(int argc, char** argv) {
           ->check(
               examples::at_most(100000, "a larger count costs memory and time for no better trial"))
           ->capture_default_str()};
-  return examples::run(app, argc, argv, [&] {
+  examples::Processes processes(argc, argv);
+  examples::speak_from_rank_zero(processes, app);
+  return processes.finish(examples::run(app, argc, argv, [&] {
     for (const CLI::Option* flag : bayes_flags) {
       if (flag->count() > 0 && s.method != "bayes") {
         throw std::invalid_argument(flag->get_name() + ": only for --method bayes");
       }
     }
-    return run(s);
-  });
+    return run(s, processes);
+  }));
 }

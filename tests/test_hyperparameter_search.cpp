@@ -8,6 +8,7 @@
 #include "scratchnet/network/layer_spec.hpp"
 #include "scratchnet/training/hyperparameter_search.hpp"
 #include "support/blobs.hpp"
+#include "support/thread_processes.hpp"
 
 using scratchnet::Dataset;
 using scratchnet::HyperparameterSearch;
@@ -140,6 +141,41 @@ TEST_CASE("A search gives the same results with 1, 2 or 3 jobs", "[search]") {
   // With lr up to 1 on easy data, the best trial learns (chance is 1/3).
   CHECK(one.front().validation_accuracy > 0.6);
   CHECK(one.front().validation_accuracy == one.front().validation_curve().back());
+}
+
+TEST_CASE("A search shared by 2 or 3 processes gives the results of one, trial by trial",
+          "[search][data_parallel]") {
+  const Dataset<float> data = search_data(150, 1);
+  const auto alone = HyperparameterSearch<float>(data, small_search(7, 1)).run();
+  for (const int processes : {2, 3}) {
+    CAPTURE(processes);
+    // What each process returns, and the trials each announced.
+    std::vector<std::vector<TrialResult>> results(static_cast<std::size_t>(processes));
+    std::vector<std::vector<int>> announced(static_cast<std::size_t>(processes));
+    scratchnet::test::run_as_processes(processes, [&](scratchnet::Communicator& c) {
+      HyperparameterSearchOptions options = small_search(7, 1);
+      options.processes = &c;
+      HyperparameterSearch<float> search(data, options);
+      const auto rank = static_cast<std::size_t>(c.rank());
+      search.on_trial_end(
+          [&](const TrialResult& r, int, int) { announced[rank].push_back(r.trial.index); });
+      results[rank] = search.run();
+    });
+    for (std::size_t rank = 0; rank < results.size(); ++rank) {
+      CHECK(announced[rank].size() == 7);
+      REQUIRE(results[rank].size() == alone.size());
+      for (std::size_t i = 0; i < alone.size(); ++i) {
+        const TrialResult& shared = results[rank][i];
+        CHECK(shared.trial.index == alone[i].trial.index);
+        CHECK(shared.trial.values == alone[i].trial.values);
+        CHECK(shared.validation_accuracy == alone[i].validation_accuracy);
+        CHECK(shared.train_accuracy == alone[i].train_accuracy);
+        CHECK(shared.history.loss == alone[i].history.loss);
+        CHECK(shared.validation_curve() == alone[i].validation_curve());
+        CHECK(shared.diverged == alone[i].diverged);
+      }
+    }
+  }
 }
 
 TEST_CASE("The search holds out the validation share of the data", "[search]") {

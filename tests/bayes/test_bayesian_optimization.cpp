@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "../support/blobs.hpp"
+#include "../support/thread_processes.hpp"
 #include "scratchnet/training/bayesian_optimization.hpp"
 #include "scratchnet/training/hyperparameter_search.hpp"
 
@@ -176,4 +177,44 @@ TEST_CASE("Bad Bayesian options are refused with their name", "[bayes]") {
   o = {};
   o.candidates = 0;
   CHECK_THROWS_WITH(BayesianOptimization(o), Catch::Contains("candidates"));
+}
+
+TEST_CASE("A Bayesian search shared by 2 processes proposes and ranks the trials of one",
+          "[bayes][data_parallel]") {
+  const scratchnet::Dataset<float> data = scratchnet::test::blobs(120, 6, 0.8, 1.5, 4);
+  auto options = [] {
+    scratchnet::HyperparameterSearchOptions o;
+    o.ranges = {{"lr", 1e-3, 1.0, true}, {"weight_decay", 1e-8, 1e-2, true}};
+    o.trials = 7;
+    o.jobs = 1;
+    o.seed = 8;
+    o.settings.network.hidden_sizes = {8};
+    o.settings.network.output_size = 3;
+    o.settings.trainer.epochs = 3;
+    o.settings.trainer.batch_size = 20;
+    BayesianOptimizationOptions b;
+    b.random_trials = 3;
+    b.round_size = 2;
+    b.candidates = 500;
+    o.proposer = std::make_shared<BayesianOptimization>(b);
+    return o;
+  };
+  const std::vector<TrialResult> alone =
+      scratchnet::HyperparameterSearch<float>(data, options()).run();
+  std::vector<std::vector<TrialResult>> shared(2);
+  scratchnet::test::run_as_processes(2, [&](scratchnet::Communicator& c) {
+    scratchnet::HyperparameterSearchOptions o = options();
+    o.processes = &c;
+    shared[static_cast<std::size_t>(c.rank())] =
+        scratchnet::HyperparameterSearch<float>(data, o).run();
+  });
+  for (const std::vector<TrialResult>& results : shared) {
+    REQUIRE(results.size() == alone.size());
+    for (std::size_t i = 0; i < alone.size(); ++i) {
+      CHECK(results[i].trial.index == alone[i].trial.index);
+      CHECK(results[i].trial.values == alone[i].trial.values);
+      CHECK(results[i].validation_accuracy == alone[i].validation_accuracy);
+      CHECK(results[i].history.loss == alone[i].history.loss);
+    }
+  }
 }

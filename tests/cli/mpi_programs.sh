@@ -5,10 +5,12 @@
 #      up to float rounding;
 #   3. a checkpoint of -np 2 resumes under -np 3;
 #   4. a process killed during training ends the whole job with a message naming
-#      it and a non-zero exit, within a minute; the last checkpoint resumes.
-#   mpi_programs.sh MPIEXEC TRAIN DATA WORK
+#      it and a non-zero exit, within a minute; the last checkpoint resumes;
+#   5. hyperparameter_search on 1 and 2 processes gives the same table, trial by
+#      trial (random search, and Bayesian optimisation when BAYES is 1).
+#   mpi_programs.sh MPIEXEC TRAIN SEARCH BAYES DATA WORK
 set -euo pipefail
-mpiexec=$1 train=$2 data=$3 work=$4
+mpiexec=$1 train=$2 search=$3 bayes=$4 data=$5 work=$6
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 # --oversubscribe: more processes than cores; --allow-run-as-root: CI is root.
 mpi=("$mpiexec" --oversubscribe --allow-run-as-root)
@@ -60,4 +62,23 @@ epochs=$(grep -c '^epoch' killed.out || true)
   --epochs $((epochs + 2)) --checkpoint killed.ckpt --resume >after_kill.out
 grep -q "resumed from killed.ckpt" after_kill.out || fail "the checkpoint left by the killed job did not resume"
 grep -q "^test accuracy" after_kill.out || fail "the resumed job did not finish"
+# The table without its seconds column (7), and the curves, must be the same.
+search_args=(--data "$data" --samples 100 --trials 6 --epochs 3 --batch 20 --hidden-layers 2
+             --hidden-size 20 --best 3)
+methods=(random)
+[ "$bayes" = 1 ] && methods+=(bayes)
+for method in "${methods[@]}"; do
+  extra=()
+  [ "$method" = bayes ] && extra=(--method bayes --random-trials 3 --round-size 2 --candidates 300)
+  for np in 1 2; do
+    "${mpi[@]}" -np $np "$search" "${search_args[@]}" "${extra[@]}" --out "search_${method}_$np" \
+      >"search_${method}_$np.out"
+    cut -d, -f1-6,8 "search_${method}_$np/hyperparameter_search.csv" >"search_${method}_$np.table"
+  done
+  grep -q "in each of 2 process(es)" "search_${method}_2.out" || fail "the $method search did not run on 2 processes"
+  cmp -s "search_${method}_1.table" "search_${method}_2.table" ||
+    fail "the $method search on 2 processes gave another table than on 1"
+  cmp -s "search_${method}_1/hyperparameter_curves.csv" "search_${method}_2/hyperparameter_curves.csv" ||
+    fail "the $method search on 2 processes gave other curves than on 1"
+done
 echo "mpi_programs.sh: all checks passed"

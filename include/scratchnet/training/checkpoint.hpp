@@ -29,6 +29,7 @@
 #include "scratchnet/core/rng.hpp"
 #include "scratchnet/optimizers/optimizer.hpp"
 #include "scratchnet/training/history.hpp"
+#include "scratchnet/training/history_bytes.hpp"
 #include "scratchnet/training/run_settings.hpp"
 
 namespace scratchnet {
@@ -82,15 +83,6 @@ inline Rng::Snapshot read_rng(BinaryReader& in) {
   return s;
 }
 
-// An epoch number: an i64 in the file, an int in memory.
-inline int read_count(BinaryReader& in, const std::string& what) {
-  const std::int64_t n = in.i64(what);
-  if (n < 0 || n > std::numeric_limits<int>::max()) {
-    in.fail(what + ": " + std::to_string(n) + " is out of range");
-  }
-  return static_cast<int>(n);
-}
-
 }  // namespace detail::checkpoint_file
 
 template <typename T>
@@ -120,18 +112,7 @@ void save_checkpoint(const std::string& path, const Checkpoint<T>& c) {
   for (Index i : c.progress.order) out.i64(i);
   out.f64(c.progress.loss_sum);
   out.f64(c.progress.seconds);
-  out.u64(c.history.loss.size());
-  for (double loss : c.history.loss) out.f64(loss);
-  out.u64(c.history.epochs.size());
-  for (const EpochRecord& e : c.history.epochs) {
-    out.i64(e.epoch);
-    for (double v :
-         {e.mean_loss, e.train_accuracy, e.test_accuracy, e.train_seconds, e.eval_seconds}) {
-      out.f64(v);
-    }
-    out.i64(e.samples);
-    for (double v : {e.learning_rate, e.validation_loss, e.validation_accuracy}) out.f64(v);
-  }
+  write_history(out, c.history);
   out.u32(static_cast<std::uint32_t>(c.policies.numbers.size()));
   for (const auto& [name, value] : c.policies.numbers) {
     out.string(name);
@@ -207,7 +188,7 @@ Checkpoint<T> load_checkpoint(const std::string& path) {
   }
   c.net_rng = cf::read_rng(in);
   c.batch_rng = cf::read_rng(in);
-  c.progress.epochs_done = cf::read_count(in, "epochs done");
+  c.progress.epochs_done = read_epoch_number(in, "epochs done");
   c.progress.iterations_done = in.i64("iterations done");
   const std::uint64_t order = in.u64("batch order length");
   in.need_items(order, 8, "batch order");
@@ -215,27 +196,9 @@ Checkpoint<T> load_checkpoint(const std::string& path) {
   for (Index& i : c.progress.order) i = in.i64("batch order");
   c.progress.loss_sum = in.f64("loss sum");
   c.progress.seconds = in.f64("seconds");
-  const std::uint64_t losses = in.u64("loss count");
-  in.need_items(losses, 8, "losses");
-  c.history.loss.resize(static_cast<std::size_t>(losses));
-  for (double& loss : c.history.loss) loss = in.f64("loss");
-  const std::uint64_t epochs = in.u64("epoch count");
   const bool policies = version >= 3;
-  in.need_items(epochs, (policies ? 10 : 7) * 8, "epoch records");
-  c.history.epochs.resize(static_cast<std::size_t>(epochs));
-  for (EpochRecord& e : c.history.epochs) {
-    e.epoch = cf::read_count(in, "epoch");
-    for (double* v :
-         {&e.mean_loss, &e.train_accuracy, &e.test_accuracy, &e.train_seconds, &e.eval_seconds}) {
-      *v = in.f64("epoch record");
-    }
-    e.samples = in.i64("epoch samples");
-    if (policies) {
-      for (double* v : {&e.learning_rate, &e.validation_loss, &e.validation_accuracy}) {
-        *v = in.f64("epoch record");
-      }
-    }
-  }
+  c.history =
+      read_history(in, policies ? HistoryLayout::current : HistoryLayout::before_validation);
   if (policies) cf::read_policies(in, c.policies);
   if (in.remaining() != 0) in.fail(std::to_string(in.remaining()) + " trailing bytes");
   return c;

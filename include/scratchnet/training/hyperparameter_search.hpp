@@ -23,6 +23,12 @@
 // round by round from the results before them; a trial keeps the index and
 // seeds it was drawn with. Rounds have the proposer's size, not the number of
 // jobs, so the results again do not depend on jobs.
+//
+// With options.processes (MPI's, distributed/mpi.hpp) the processes share
+// the trials: trial i runs on process i mod N, each over its own jobs, and
+// every process gets every result after each round (training/trial_exchange.hpp);
+// proposed values are rank 0's. The results are the same for any number of
+// processes; on_trial_end sees the other processes' trials as they arrive.
 #pragma once
 
 #include <Eigen/Core>
@@ -47,6 +53,7 @@
 #include "scratchnet/optimizers/make_optimizer.hpp"
 #include "scratchnet/training/search_trials.hpp"
 #include "scratchnet/training/trainer.hpp"
+#include "scratchnet/training/trial_exchange.hpp"
 
 namespace scratchnet {
 
@@ -92,6 +99,9 @@ struct HyperparameterSearchOptions {
   std::function<void(const Trial&, TrialSettings&)> apply;
   // Chooses the later trials from the earlier ones; empty = random search.
   std::shared_ptr<TrialProposer> proposer;
+  // The processes that share the trials (a distributed search), or none.
+  // Every process runs the same search on the same data and options.
+  Communicator* processes = nullptr;
 
   static TrialSettings book_settings() {
     TrialSettings s;
@@ -209,16 +219,24 @@ class HyperparameterSearch {
     int jobs = options_.jobs > 0
                    ? options_.jobs
                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    jobs = std::max(1, std::min(jobs, end - begin));
-    std::atomic<int> next{begin};
+    // This process's trials of the round: all of them, or every N-th of N.
+    std::vector<int> mine;
+    for (int i = begin; i < end; ++i) {
+      if (!distributed() || i % options_.processes->size() == options_.processes->rank()) {
+        mine.push_back(i);
+      }
+    }
+    jobs = std::max(1, std::min(jobs, static_cast<int>(mine.size())));
+    std::atomic<std::size_t> next{0};
     std::atomic<bool> failed{false};
     std::mutex mutex;
     std::exception_ptr error;
 
     auto work = [&] {
       for (;;) {
-        const int i = next++;
-        if (i >= end || failed) return;
+        const std::size_t k = next++;
+        if (k >= mine.size() || failed) return;
+        const int i = mine[k];
         try {
           TrialResult result = run_trial(trials_[static_cast<std::size_t>(i)]);
           std::lock_guard<std::mutex> lock(mutex);
@@ -242,6 +260,30 @@ class HyperparameterSearch {
       for (std::thread& t : threads) t.join();
     }
     if (error) std::rethrow_exception(error);
+    if (distributed()) share_round(mine, results, finished);
+  }
+
+  bool distributed() const {
+    return options_.processes != nullptr && options_.processes->size() > 1;
+  }
+
+  // Gives every process the results of the trials `mine` ran here and takes
+  // theirs, announcing each to on_trial_end.
+  void share_round(const std::vector<int>& mine, std::vector<TrialResult>& results,
+                   int& finished) const {
+    std::vector<TrialResult> own;
+    for (const int i : mine) own.push_back(results[static_cast<std::size_t>(i)]);
+    const int total = static_cast<int>(trials_.size());
+    for (TrialResult& r : exchange_results(*options_.processes, own)) {
+      const int i = r.trial.index;
+      require(i >= 0 && i < total, "processes",
+              "sent the result of trial " + std::to_string(i) + " of a search of " +
+                  std::to_string(total));
+      if (i % options_.processes->size() == options_.processes->rank()) continue;
+      results[static_cast<std::size_t>(i)] = std::move(r);
+      ++finished;
+      if (callback_) callback_(results[static_cast<std::size_t>(i)], finished, total);
+    }
   }
 
   // Asks the proposer for the values of trials [begin, end), given the
@@ -253,7 +295,10 @@ class HyperparameterSearch {
     // A seed of the search's and the round's alone (splitmix64 inside Rng).
     const std::uint64_t seed =
         Rng(options_.seed ^ (0x9e3779b97f4a7c15ULL * static_cast<std::uint64_t>(begin))).next_u64();
-    options_.proposer->propose(options_.ranges, finished, seed, next);
+    if (!distributed() || options_.processes->rank() == 0) {
+      options_.proposer->propose(options_.ranges, finished, seed, next);
+    }
+    if (distributed()) share_rank_zero_values(*options_.processes, next);
     require(next.size() == static_cast<std::size_t>(end - begin), "proposer",
             "gave " + std::to_string(next.size()) + " trials for " + std::to_string(end - begin));
     for (std::size_t k = 0; k < next.size(); ++k) {
