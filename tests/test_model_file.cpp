@@ -417,13 +417,13 @@ TEST_CASE("A file of another version names both versions", "[model_file][errors]
   TempDir dir;
   trained_net<double>(small_options()).save(dir.file("model.bin"));
   Bytes bytes = read_bytes(dir.file("model.bin"));
-  for (std::uint64_t version : {0ULL, 3ULL, 0xFFFFFFFFULL}) {
+  for (std::uint64_t version : {0ULL, 4ULL, 0xFFFFFFFFULL}) {
     put_le(bytes, kVersion, version, 4);
     reseal(bytes);  // so that the version check, not the checksum, fires
     const std::string path = dir.file("v.bin");
     CHECK(load_error<double>(path, bytes) == path + ": unsupported model format version " +
                                                  std::to_string(version) +
-                                                 " (this scratchnet reads versions 1 to 2)");
+                                                 " (this scratchnet reads versions 1 to 3)");
   }
 }
 
