@@ -397,9 +397,12 @@ TEST_CASE("Every single-bit flip is caught", "[model_file][errors]") {
       Bytes flipped = bytes;
       flipped[i] = static_cast<unsigned char>(flipped[i] ^ (1U << bit));
       const std::string error = load_error<float>(path, flipped);
-      const char* expected = i < 8         ? "not a scratchnet model file"
-                             : i < kScalar ? "unsupported model format version"
-                                           : "corrupted: checksum mismatch";
+      // A flip of version 2 to 3, another version that is read, is left to the checksum.
+      const std::uint64_t version = get_le(flipped, kVersion, 4);
+      const bool known_version = version >= 1 && version <= 3;
+      const char* expected = i < 8                           ? "not a scratchnet model file"
+                             : i < kScalar && !known_version ? "unsupported model format version"
+                                                             : "corrupted: checksum mismatch";
       if (error.rfind(path + ": ", 0) != 0 || error.find(expected) == std::string::npos) {
         if (wrong.empty()) {
           wrong = "byte " + std::to_string(i) + " bit " + std::to_string(bit) + ": '" + error + "'";
