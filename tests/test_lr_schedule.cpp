@@ -11,6 +11,7 @@
 #include "scratchnet/optimizers/optimizers.hpp"
 #include "scratchnet/training/lr_schedule.hpp"
 #include "scratchnet/training/lr_schedule_spec.hpp"
+#include "scratchnet/training/scheduled_rate.hpp"
 
 namespace {
 
@@ -274,4 +275,64 @@ TEST_CASE("Adam's bias-corrected step follows a rate changed mid-run",
   adam.set_learning_rate(0.2);
   adam.update(w.params);
   CHECK(w.value(0, 0) == Approx(1 - step1 - step2).epsilon(1e-12));
+}
+
+TEST_CASE("A scheduled rate sets each epoch's rate and keeps the run's base rate",
+          "[lr_schedule][scheduled_rate]") {
+  sn::StepDecay halving(2, 0.5);
+  sn::SGD<double> sgd(0.4);
+  sn::ScheduledRate scheduled(&halving, sgd.learning_rate());
+  CHECK(scheduled.start_epoch(1, sgd) == 0.4);
+  CHECK(scheduled.start_epoch(3, sgd) == Approx(0.2));  // 0.4 * 0.5^floor(2 / 2)
+  CHECK(sgd.learning_rate() == Approx(0.2));
+  // The run is the base rate and the schedule, whatever the rate now.
+  sn::RunSettings settings;
+  sn::add_optimizer_settings(settings, sgd);
+  scheduled.describe(settings);
+  REQUIRE(settings.size() == 3);
+  CHECK(settings[1].name == "optimizer.lr");
+  CHECK(settings[1].value == "0.4");
+  CHECK(settings[2].name == "trainer.lr_schedule");
+  CHECK(settings[2].value == "step:every=2:gamma=0.5");
+
+  // Without a schedule nothing changes: not the rate, not the settings.
+  sn::ScheduledRate none(nullptr, 0.4);
+  CHECK(none.start_epoch(5, sgd) == Approx(0.2));
+  sn::RunSettings plain;
+  sn::add_optimizer_settings(plain, sgd);
+  const sn::RunSettings before = plain;
+  none.describe(plain);
+  CHECK(plain.size() == before.size());
+  CHECK(plain[1].value == before[1].value);
+  CHECK_THROWS_WITH(none.set_state({{"reductions", 1}}),
+                    "lr_schedule state: this training has no schedule");
+
+  // A schedule that gives no usable rate is refused by name.
+  sn::CosineDecay to_zero(3);
+  sn::ScheduledRate past_the_end(&to_zero, 0.1);
+  CHECK_THROWS_WITH(past_the_end.start_epoch(4, sgd),
+                    "lr_schedule: cosine:epochs=3:warmup=0:min=0 gives epoch 4 the rate 0, and a "
+                    "rate must be > 0");
+  CHECK_THROWS_WITH(sn::ScheduledRate(&to_zero, -1),
+                    "lr: must be a finite positive number, got -1");
+}
+
+TEST_CASE("A scheduled rate passes the monitored loss to plateau and carries its state",
+          "[lr_schedule][scheduled_rate]") {
+  sn::ReduceOnPlateau plateau(1, 0.1);
+  sn::Adam<float> adam(0.01);
+  sn::ScheduledRate scheduled(&plateau, 0.01);
+  scheduled.start_epoch(1, adam);
+  scheduled.end_epoch(2.0);  // the best so far
+  CHECK(scheduled.start_epoch(2, adam) == 0.01);
+  scheduled.end_epoch(2.5);  // worse, and patience is 1: 0.01 * 0.1
+  CHECK(scheduled.start_epoch(3, adam) == Approx(0.001));
+  CHECK(adam.learning_rate() == Approx(0.001));
+  const sn::NamedNumbers state = scheduled.state();
+
+  sn::ReduceOnPlateau fresh(1, 0.1);
+  sn::ScheduledRate resumed(&fresh, 0.01);
+  resumed.set_state(state);
+  sn::Adam<float> other(0.01);
+  CHECK(resumed.start_epoch(3, other) == scheduled.start_epoch(3, adam));
 }
