@@ -120,6 +120,18 @@ sn::Sequential<T> mixed_stack() {
   return net;
 }
 
+// The network HandWrittenModel{} describes, built through the library.
+sn::Sequential<double> hand_written_network() {
+  sn::Sequential<double> net(2, 9);
+  net.add("affine", {{"outputs", 3}}).add("relu").add("affine", {{"outputs", 2}});
+  net.initialize(sn::WeightInit(0.25));
+  net.set_weight_decay(0.5);
+  for (const auto& p : net.params()) {
+    for (sn::Index i = 0; i < p.value->size(); ++i) p.value->data()[i] = static_cast<double>(i);
+  }
+  return net;
+}
+
 template <typename T>
 std::string sequential_load_error(const std::string& path, const Bytes& bytes) {
   return sn::test::load_error<T, sn::Sequential<T>>(path, bytes);
@@ -163,13 +175,7 @@ TEMPLATE_TEST_CASE("Any Sequential loads to the network it saved", "[model_file]
 }
 
 TEST_CASE("The library writes the documented layout", "[model_file]") {
-  sn::Sequential<double> net(2, 9);
-  net.add("affine", {{"outputs", 3}}).add("relu").add("affine", {{"outputs", 2}});
-  net.initialize(sn::WeightInit(0.25));
-  net.set_weight_decay(0.5);
-  for (const auto& p : net.params()) {
-    for (sn::Index i = 0; i < p.value->size(); ++i) p.value->data()[i] = static_cast<double>(i);
-  }
+  sn::Sequential<double> net = hand_written_network();
   CHECK(net.to_bytes() == HandWrittenModel{}.bytes());
 
   // And reads it back: no init rule, a float file, a batch norm's buffers.
@@ -187,13 +193,7 @@ TEST_CASE("The library writes the documented layout", "[model_file]") {
 }
 
 TEST_CASE("A network with L1 or max-norm is written as version 3", "[model_file][regularisers]") {
-  sn::Sequential<double> net(2, 9);
-  net.add("affine", {{"outputs", 3}}).add("relu").add("affine", {{"outputs", 2}});
-  net.initialize(sn::WeightInit(0.25));
-  net.set_weight_decay(0.5);
-  for (const auto& p : net.params()) {
-    for (sn::Index i = 0; i < p.value->size(); ++i) p.value->data()[i] = static_cast<double>(i);
-  }
+  sn::Sequential<double> net = hand_written_network();
   net.set_l1(0.001);
   net.set_max_norm(3);
   HandWrittenModel model;
