@@ -40,9 +40,11 @@ class ScheduledRate {
   double start_epoch(std::int64_t epoch, Optimizer<T>& optimizer) const {
     if (!schedule_) return optimizer.learning_rate();
     const double rate = schedule_->rate(epoch, base_rate_);
-    require(std::isfinite(rate) && rate > 0, "lr_schedule",
-            to_string(*schedule_) + " gives epoch " + std::to_string(epoch) + " the rate " +
-                detail::option_value(rate) + ", and a rate must be > 0");
+    if (!(std::isfinite(rate) && rate > 0)) {
+      fail("lr_schedule", to_string(*schedule_) + " gives epoch " + std::to_string(epoch) +
+                              " the rate " + detail::option_value(rate) +
+                              ", and a rate must be > 0");
+    }
     optimizer.set_learning_rate(rate);
     return rate;
   }
