@@ -304,8 +304,14 @@ TEST_CASE("A scheduled rate sets each epoch's rate and keeps the run's base rate
   none.describe(plain);
   CHECK(plain.size() == before.size());
   CHECK(plain[1].value == before[1].value);
-  CHECK_THROWS_WITH(none.set_state({{"reductions", 1}}),
-                    "lr_schedule state: this training has no schedule");
+  sn::PolicyState with_reductions;
+  with_reductions.numbers["lr_schedule.reductions"] = 1;
+  with_reductions.numbers["early_stopping.best_epoch"] = 2;
+  CHECK(none.load(with_reductions) ==
+        "it holds a learning-rate schedule's state, and this training has no schedule");
+  sn::PolicyState others_only;
+  others_only.numbers["early_stopping.best_epoch"] = 2;
+  CHECK(none.load(others_only).empty());
 
   // A schedule that gives no usable rate is refused by name.
   sn::CosineDecay to_zero(3);
@@ -328,11 +334,25 @@ TEST_CASE("A scheduled rate passes the monitored loss to plateau and carries its
   scheduled.end_epoch(2.5);  // worse, and patience is 1: 0.01 * 0.1
   CHECK(scheduled.start_epoch(3, adam) == Approx(0.001));
   CHECK(adam.learning_rate() == Approx(0.001));
-  const sn::NamedNumbers state = scheduled.state();
+  sn::PolicyState saved;
+  saved.numbers["early_stopping.best_loss"] = 7;  // another policy's, left alone
+  scheduled.save(saved);
+  CHECK(saved.numbers.at("lr_schedule.best_loss") == 2.0);
+  CHECK(saved.numbers.at("lr_schedule.reductions") == 1);
+  CHECK(saved.numbers.size() == 4);
 
   sn::ReduceOnPlateau fresh(1, 0.1);
   sn::ScheduledRate resumed(&fresh, 0.01);
-  resumed.set_state(state);
+  CHECK(resumed.load(saved).empty());
   sn::Adam<float> other(0.01);
   CHECK(resumed.start_epoch(3, other) == scheduled.start_epoch(3, adam));
+
+  sn::PolicyState broken = saved;
+  broken.numbers["lr_schedule.reductions"] = -1;
+  sn::ReduceOnPlateau untouched(1, 0.1);
+  sn::ScheduledRate refusing(&untouched, 0.01);
+  CHECK(refusing.load(broken) ==
+        "its learning-rate schedule's state: lr_schedule state: reductions must be a whole number "
+        ">= 0, got -1");
+  CHECK(untouched.reductions() == 0);
 }

@@ -13,6 +13,7 @@
 #include "scratchnet/optimizers/optimizers.hpp"
 #include "scratchnet/training/run_settings.hpp"
 #include "support/blobs.hpp"
+#include "support/unit_norms.hpp"
 
 namespace {
 
@@ -44,24 +45,6 @@ std::string value_of(const sn::RunSettings& settings, const std::string& name) {
     if (s.name == name) return s.value;
   }
   return "(absent)";
-}
-
-// Every unit's incoming weights of a trained 784-style MLP and a conv net:
-// the largest norm of a column of each affine W and a row of each conv W.
-template <typename T>
-double largest_unit_norm(const sn::Sequential<T>& net) {
-  double largest = 0;
-  for (const auto& layer : net.layers()) {
-    const auto* weighted = dynamic_cast<const sn::WeightedLayer<T>*>(layer.get());
-    if (weighted == nullptr) continue;
-    const bool filters = layer->kind() == "conv";
-    const sn::Index units = filters ? weighted->W.rows() : weighted->W.cols();
-    for (sn::Index u = 0; u < units; ++u) {
-      const T norm = filters ? weighted->W.row(u).norm() : weighted->W.col(u).norm();
-      largest = std::max(largest, static_cast<double>(norm));
-    }
-  }
-  return largest;
 }
 
 }  // namespace
@@ -181,9 +164,9 @@ TEST_CASE("Under max-norm no unit's weights leave the ball through training",
     limited_rule.update(limited.params());
     limited.apply_max_norm();
     INFO("step " << step);
-    REQUIRE(largest_unit_norm(limited) <= c);
+    REQUIRE(sn::test::largest_unit_norm(limited) <= c);
   }
-  CHECK(largest_unit_norm(free) > c);  // without it the weights do go beyond c
+  CHECK(sn::test::largest_unit_norm(free) > c);  // without it the weights do go beyond c
 
   sn::Sequential<float> conv(sn::Shape{1, 6, 1}, 5);
   sn::add_layers(conv, sn::parse_layer_specs<float>("conv(3,1),relu,affine(3)"));
@@ -195,7 +178,7 @@ TEST_CASE("Under max-norm no unit's weights leave the ball through training",
     sgd.update(conv.params());
     conv.apply_max_norm();
   }
-  CHECK(largest_unit_norm(conv) <= c);
+  CHECK(sn::test::largest_unit_norm(conv) <= c);
 }
 
 TEST_CASE("L1 and max-norm refuse bad values by name", "[regularisers][errors]") {

@@ -6,7 +6,8 @@
 //   passes the validation loss when there is a validation set, else the
 //   epoch's mean training loss), which reduce-on-plateau learns from;
 // - a run is known by its base rate and its schedule, not by the rate of
-//   the epoch it stopped in, so a checkpoint resumes under the same command.
+//   the epoch it stopped in, so a checkpoint resumes under the same command;
+// - the schedule's state (reduce-on-plateau's) travels in checkpoints.
 // Without a schedule it leaves the optimizer's rate alone and the run's
 // settings as they were before schedules existed.
 #pragma once
@@ -18,6 +19,7 @@
 #include "scratchnet/core/errors.hpp"
 #include "scratchnet/optimizers/optimizer.hpp"
 #include "scratchnet/optimizers/slotted_optimizer.hpp"
+#include "scratchnet/training/checkpoint.hpp"
 #include "scratchnet/training/lr_schedule.hpp"
 #include "scratchnet/training/lr_schedule_spec.hpp"
 #include "scratchnet/training/run_settings.hpp"
@@ -63,16 +65,37 @@ class ScheduledRate {
     settings.push_back({"trainer.lr_schedule", to_string(*schedule_)});
   }
 
-  NamedNumbers state() const { return schedule_ ? schedule_->state() : NamedNumbers{}; }
-  void set_state(const NamedNumbers& state) {
-    if (schedule_) {
-      schedule_->set_state(state);
-    } else {
-      require(state.empty(), "lr_schedule state", "this training has no schedule");
+  // The schedule's state as checkpoint numbers named "lr_schedule.<name>".
+  void save(PolicyState& policies) const {
+    if (!schedule_) return;
+    for (const auto& [name, value] : schedule_->state()) policies.numbers[kPrefix + name] = value;
+  }
+
+  // Restores what save() wrote; returns why it does not fit, or "" (the
+  // schedule is then unchanged).
+  std::string load(const PolicyState& policies) {
+    NamedNumbers state;
+    for (const auto& [name, value] : policies.numbers) {
+      if (name.compare(0, kPrefix.size(), kPrefix) == 0) {
+        state.emplace_back(name.substr(kPrefix.size()), value);
+      }
     }
+    if (!schedule_) {
+      return state.empty() ? ""
+                           : "it holds a learning-rate schedule's state, and this training "
+                             "has no schedule";
+    }
+    try {
+      schedule_->set_state(state);
+    } catch (const std::invalid_argument& e) {
+      return std::string("its learning-rate schedule's state: ") + e.what();
+    }
+    return "";
   }
 
  private:
+  inline static const std::string kPrefix = "lr_schedule.";
+
   LearningRateSchedule* schedule_;
   double base_rate_;
 };
