@@ -16,7 +16,6 @@
 namespace {
 
 namespace sn = scratchnet;
-using Catch::Matchers::Contains;
 using Catch::Matchers::Equals;
 
 const double kPi = std::acos(-1.0);
@@ -192,38 +191,49 @@ TEST_CASE("A bad schedule text names the setting and the fault", "[lr_schedule][
   CHECK_THAT(schedule_refusal("linear"),
              Equals("lr_schedule: unknown schedule 'linear' (known: constant, step, exponential, "
                     "cosine, plateau)"));
-  CHECK_THAT(schedule_refusal(""), Contains("unknown schedule ''"));
+  CHECK_THAT(schedule_refusal(""), Equals("lr_schedule: unknown schedule '' (known: constant, "
+                                          "step, exponential, cosine, plateau)"));
   CHECK_THAT(schedule_refusal("step:10"),
-             Equals("step: missing setting 'gamma' (step:EVERY:GAMMA)"));
-  CHECK_THAT(schedule_refusal("step:10:0.5:3"),
-             Equals("step: takes at most 2 settings, got '3' beyond them (step:EVERY:GAMMA)"));
-  CHECK_THAT(schedule_refusal("step:gamma=0.5:10"),
-             Equals("step: setting 2 ('10') has no name, but a named one came before it "
-                    "(step:EVERY:GAMMA)"));
+             Equals("lr_schedule: step: missing setting 'gamma' (step:EVERY:GAMMA)"));
+  CHECK_THAT(
+      schedule_refusal("step:10:0.5:3"),
+      Equals(
+          "lr_schedule: step: takes at most 2 settings, got '3' beyond them (step:EVERY:GAMMA)"));
+  CHECK_THAT(
+      schedule_refusal("step:gamma=0.5:10"),
+      Equals("lr_schedule: step: setting 2 ('10') has no name, but a named one came before it "
+             "(step:EVERY:GAMMA)"));
   CHECK_THAT(schedule_refusal("cosine:50:warmup=5:warmup=3"),
-             Equals("cosine: setting 'warmup' given twice"));
+             Equals("lr_schedule: cosine: setting 'warmup' given twice"));
   CHECK_THAT(schedule_refusal("cosine:abc"),
-             Equals("cosine: epochs: expected a number, got 'abc'"));
-  CHECK_THAT(schedule_refusal("cosine:"), Equals("cosine: epochs: expected a number, got ''"));
-  CHECK_THAT(schedule_refusal("cosine:50:size=3"),
-             Equals("cosine: unknown setting 'size' (cosine:EPOCHS[:warmup=W][:min=M])"));
+             Equals("lr_schedule: cosine: epochs: expected a number, got 'abc'"));
+  CHECK_THAT(schedule_refusal("cosine:"),
+             Equals("lr_schedule: cosine: epochs: expected a number, got ''"));
+  CHECK_THAT(
+      schedule_refusal("cosine:50:size=3"),
+      Equals("lr_schedule: cosine: unknown setting 'size' (cosine:EPOCHS[:warmup=W][:min=M])"));
   CHECK_THAT(schedule_refusal("step:2.5:0.5"),
-             Equals("step: argument 'every': must be a whole number in [1, 2147483647], got 2.5"));
+             Equals("lr_schedule: step: argument 'every': must be a whole number in [1, "
+                    "2147483647], got 2.5"));
   CHECK_THAT(schedule_refusal("exponential:1.5"),
-             Equals("exponential: gamma: must be in (0, 1], got 1.5"));
+             Equals("lr_schedule: exponential: gamma: must be in (0, 1], got 1.5"));
   CHECK_THAT(schedule_refusal("exponential:-0.5"),
-             Equals("exponential: gamma: must be in (0, 1], got -0.5"));
-  CHECK_THAT(schedule_refusal("cosine:5:warmup=5"),
-             Equals("cosine: warmup: must be a whole number >= 0 and below epochs (5), got 5"));
+             Equals("lr_schedule: exponential: gamma: must be in (0, 1], got -0.5"));
+  CHECK_THAT(
+      schedule_refusal("cosine:5:warmup=5"),
+      Equals(
+          "lr_schedule: cosine: warmup: must be a whole number >= 0 and below epochs (5), got 5"));
   CHECK_THAT(schedule_refusal("cosine:5:min=-1"),
-             Equals("cosine: min: must be a finite number >= 0, got -1"));
+             Equals("lr_schedule: cosine: min: must be a finite number >= 0, got -1"));
   CHECK_THAT(schedule_refusal("plateau:factor=1"),
-             Equals("plateau: factor: must be in (0, 1), got 1"));
-  CHECK_THAT(schedule_refusal("plateau:patience=0"),
-             Equals("plateau: argument 'patience': must be a whole number in [1, 2147483647], "
-                    "got 0"));
+             Equals("lr_schedule: plateau: factor: must be in (0, 1), got 1"));
+  CHECK_THAT(
+      schedule_refusal("plateau:patience=0"),
+      Equals(
+          "lr_schedule: plateau: argument 'patience': must be a whole number in [1, 2147483647], "
+          "got 0"));
   CHECK_THAT(schedule_refusal("plateau:threshold=nan"),
-             Equals("plateau: threshold: must be a finite number >= 0, got nan"));
+             Equals("lr_schedule: plateau: threshold: must be a finite number >= 0, got nan"));
 }
 
 TEST_CASE("set_learning_rate changes the next step of every update rule",

@@ -16,9 +16,10 @@
 // For example "step:10:0.5", "step:every=10:gamma=0.5", "exponential:0.95",
 // "cosine:50:warmup=5:min=1e-5", "plateau:patience=2". What each setting
 // means is in training/lr_schedule.hpp. A fault throws std::invalid_argument
-// naming the schedule, the setting and what is wrong: "step: gamma: must be
-// in (0, 1], got 2", "cosine: missing setting 'epochs' (cosine:EPOCHS...)",
-// "unknown schedule 'linear' (known: constant, step, ...)".
+// naming the option, the schedule, the setting and what is wrong:
+// "lr_schedule: step: gamma: must be in (0, 1], got 2", "lr_schedule: cosine:
+// missing setting 'epochs' (cosine:EPOCHS...)", "lr_schedule: unknown
+// schedule 'linear' (known: constant, step, ...)".
 #pragma once
 
 #include <cerrno>
@@ -104,10 +105,8 @@ inline double setting_number(const std::string& kind, const std::string& setting
   return value;
 }
 
-}  // namespace detail
-
-// The schedule a text names; throws std::invalid_argument at the first fault.
-inline std::unique_ptr<LearningRateSchedule> parse_lr_schedule(const std::string& text) {
+// parse_lr_schedule without the option's name in its messages.
+inline std::unique_ptr<LearningRateSchedule> parse_schedule_text(const std::string& text) {
   const std::vector<std::string> parts = detail::split_on_colons(text);
   const detail::ScheduleKind* kind = nullptr;
   std::string known;
@@ -115,8 +114,9 @@ inline std::unique_ptr<LearningRateSchedule> parse_lr_schedule(const std::string
     if (k.name == parts[0]) kind = &k;
     known += (known.empty() ? "" : ", ") + k.name;
   }
-  require(kind != nullptr, "lr_schedule",
-          "unknown schedule '" + parts[0] + "' (known: " + known + ")");
+  if (kind == nullptr) {
+    throw std::invalid_argument("unknown schedule '" + parts[0] + "' (known: " + known + ")");
+  }
   const std::string& name = kind->name;
   LayerConfig config;
   bool by_position = true;
@@ -151,6 +151,18 @@ inline std::unique_ptr<LearningRateSchedule> parse_lr_schedule(const std::string
     return kind->make(config);
   } catch (const std::invalid_argument& e) {
     throw std::invalid_argument(name + ": " + e.what());
+  }
+}
+
+}  // namespace detail
+
+// The schedule a text names; throws std::invalid_argument("lr_schedule: ...")
+// at the first fault.
+inline std::unique_ptr<LearningRateSchedule> parse_lr_schedule(const std::string& text) {
+  try {
+    return detail::parse_schedule_text(text);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(std::string("lr_schedule: ") + e.what());
   }
 }
 
