@@ -5,6 +5,7 @@
 //   mnist_train --layers "affine(256),batchnorm,relu,dropout(0.2),affine(10)"
 //   mnist_train --net simple-conv        (the book's SimpleConvNet; deep-conv: DeepConvNet)
 //   mnist_train --validation 0.1 --early-stopping 3   (judged on 10% held out of training)
+//   mnist_train --lr-schedule cosine:10:warmup=1 --l1 1e-5 --max-norm 3
 //   mpirun -np 4 mnist_train --net deep-conv   (data parallel: each process takes a
 //                                               quarter of every batch; rank 0 writes)
 #include <unistd.h>
@@ -17,9 +18,11 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <optional>
 #include <scratchnet/core/atomic_file.hpp>
 #include <scratchnet/scratchnet.hpp>
+#include <scratchnet/training/lr_schedule_spec.hpp>
 #include <scratchnet/training/trainer.hpp>
 
 #include "common/example_support.hpp"
@@ -42,6 +45,9 @@ struct Settings {
   scratchnet::Index batch = 100;
   int epochs = 10;
   double weight_decay = 0;
+  double l1 = 0;
+  double max_norm = 0;
+  std::string lr_schedule;  // training/lr_schedule_spec.hpp; empty = the rate throughout
   bool batchnorm = false;
   double dropout = 0;
   std::uint64_t seed = 0;
@@ -112,6 +118,19 @@ void add_flags(CLI::App& app, Settings& s) {
   app.add_option("--epochs", s.epochs, "passes over the training set")->capture_default_str();
   app.add_option("--weight-decay", s.weight_decay, "L2 weight decay lambda (0 = off)")
       ->capture_default_str();
+  app.add_option("--l1", s.l1, "L1 lambda: loss + lambda * sum |W| (0 = off)")
+      ->check(examples::finite_not_negative())
+      ->capture_default_str();
+  app.add_option("--max-norm", s.max_norm,
+                 "after every update, scale each unit's incoming weights back to norm at most C "
+                 "(0 = off)")
+      ->check(examples::finite_not_negative())
+      ->capture_default_str();
+  app.add_option("--lr-schedule", s.lr_schedule,
+                 "the rate of each epoch from --lr: step:EVERY:GAMMA, exponential:GAMMA, "
+                 "cosine:EPOCHS[:warmup=W][:min=M], "
+                 "plateau[:patience=3][:factor=0.5][:threshold=1e-4][:min=0] (on the validation "
+                 "loss with --validation, else the training loss), or constant");
   CLI::Option* batchnorm =
       app.add_flag("--batchnorm", s.batchnorm, "batch normalization in every hidden layer");
   CLI::Option* dropout =
@@ -211,6 +230,9 @@ std::string flag_of_setting(const std::string& setting) {
       {"network.activation", "--activation"},
       {"network.weight_init", "--init"},
       {"network.weight_decay_lambda", "--weight-decay"},
+      {"network.l1_lambda", "--l1"},
+      {"network.max_norm", "--max-norm"},
+      {"trainer.lr_schedule", "--lr-schedule"},
       {"network.use_batchnorm", "--batchnorm"},
       {"network.dropout_ratio", "--dropout"},
       {"network.seed", "--seed"},
@@ -310,7 +332,38 @@ scratchnet::Sequential<float> layered_network(const Settings& s,
   }
   net.initialize(scratchnet::WeightInit::parse(s.init));
   net.set_weight_decay(s.weight_decay);
+  net.set_l1(s.l1);
+  net.set_max_norm(s.max_norm);
   return net;
+}
+
+// The schedule of --lr-schedule, or one line naming the flag and the fault
+// ("--lr-schedule: step: missing setting 'gamma' (step:EVERY:GAMMA)"): the
+// library's message with the flag in place of the option's name.
+std::unique_ptr<scratchnet::LearningRateSchedule> parsed_schedule(const Settings& s) {
+  try {
+    return scratchnet::parse_lr_schedule(s.lr_schedule);
+  } catch (const std::invalid_argument& e) {
+    const std::string option = "lr_schedule: ";  // the library's name of the option
+    std::string why = e.what();
+    if (why.compare(0, option.size(), option) == 0) why.erase(0, option.size());
+    throw std::invalid_argument("--lr-schedule: " + why);
+  }
+}
+
+// A fixed schedule that reaches a rate of 0 within --epochs (cosine with
+// min=0 past its epochs) is refused before training rather than at that epoch.
+void refuse_rates_of_zero(const scratchnet::LearningRateSchedule& schedule, double base,
+                          int epochs) {
+  for (int epoch = 1; epoch <= epochs; ++epoch) {
+    const double rate = schedule.rate(epoch, base);
+    if (!(rate > 0)) {
+      throw std::invalid_argument(
+          "--lr-schedule: " + scratchnet::to_string(schedule) + " gives epoch " +
+          std::to_string(epoch) + " of --epochs " + std::to_string(epochs) + " the rate " +
+          scratchnet::detail::option_value(rate) + ", and a rate must be > 0");
+    }
+  }
 }
 
 scratchnet::Sequential<float> recipe_network(const Settings& s, scratchnet::Index inputs,
@@ -322,6 +375,8 @@ scratchnet::Sequential<float> recipe_network(const Settings& s, scratchnet::Inde
   options.activation = scratchnet::parse_activation(s.activation);
   options.weight_init = scratchnet::WeightInit::parse(s.init);
   options.weight_decay_lambda = s.weight_decay;
+  options.l1_lambda = s.l1;
+  options.max_norm = s.max_norm;
   options.use_batchnorm = s.batchnorm;
   options.dropout_ratio = s.dropout;
   options.seed = s.seed;
@@ -336,6 +391,8 @@ int train(const Settings& given, examples::Processes& processes) {
     if (!s.init_given) s.init = book.init;
   }
   check_outputs(s);
+  std::unique_ptr<scratchnet::LearningRateSchedule> schedule;
+  if (!s.lr_schedule.empty()) schedule = parsed_schedule(s);
   // A bad list is refused before the data is read.
   std::vector<scratchnet::LayerSpec> layers;
   if (!s.layers.empty()) {
@@ -380,6 +437,10 @@ int train(const Settings& given, examples::Processes& processes) {
   trainer_options.stop_request = &stop_requested;
   trainer_options.processes = processes.processes();
   trainer_options.early_stopping = s.early_stopping;
+  if (schedule) {
+    refuse_rates_of_zero(*schedule, optimizer->learning_rate(), s.epochs);
+    trainer_options.lr_schedule = schedule.get();
+  }
   // With a validation set the test set waits for the end (print_test_report).
   const scratchnet::Dataset<float> no_test_per_epoch;
   scratchnet::Trainer<float> trainer(net, *optimizer, train_set,
@@ -411,6 +472,7 @@ int train(const Settings& given, examples::Processes& processes) {
     } else {
       std::printf("test acc %.4f", e.test_accuracy);
     }
+    if (schedule) std::printf("  lr %.4g", e.learning_rate);
     std::printf("  %.2f s  %.0f samples/s", e.train_seconds,
                 static_cast<double>(e.samples) / e.train_seconds);
     if (processes.size() > 1) {

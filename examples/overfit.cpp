@@ -1,12 +1,16 @@
-// Overfitting and two ways to fight it, as the book's
+// Overfitting and ways to fight it, as the book's
 // ch06/overfit_weight_decay.py and overfit_dropout.py (figures 6-20 to 6-23):
 // 300 training samples, 784-100x6-10 ReLU with He init, SGD lr 0.01,
 // mini-batches of 100 drawn with replacement, 201 "epochs" (an evaluation of
 // train and test accuracy every 3 iterations, the first after the first
-// update, as the book's loop), in three runs from the same initial weights
-// and on the same batches: plain, weight decay lambda 0.1, and dropout 0.2
-// (the book's: units kept with probability 0.8 in training, outputs scaled by
-// 0.8 in testing).
+// update, as the book's loop), in runs from the same initial weights and on
+// the same batches: plain, weight decay lambda 0.1, and dropout 0.2 (the
+// book's: units kept with probability 0.8 in training, outputs scaled by 0.8
+// in testing), then two the book does not have: L1 (loss + lambda sum |W|)
+// and max-norm (each unit's incoming weights scaled back to norm c after
+// every update). Each run depends only on its own setting, so the first
+// three give the same numbers with or without the other two; --l1 0 or
+// --max-norm 0 leaves a run out.
 //
 //   overfit --out out/overfit
 //
@@ -28,6 +32,8 @@ struct Settings {
   double lr = 0.01;
   double weight_decay = 0.1;
   double dropout = 0.2;
+  double l1 = 0.004;
+  double max_norm = 1.1;
   int hidden_layers = 6;
   sn::Index hidden_size = 100;
 };
@@ -37,6 +43,8 @@ struct Setup {
   std::string title;
   double weight_decay = 0;
   double dropout = 0;
+  double l1 = 0;
+  double max_norm = 0;
 };
 
 struct Run {
@@ -50,11 +58,15 @@ int run(const Settings& s) {
   const auto dir = examples::prepare_out_dir(s.common.out_dir);
   const auto data = examples::load_data(s.common.data_dir, s.train_size, s.test_size);
 
-  const std::vector<Setup> setups{
+  std::vector<Setup> setups{
       {"plain", "No regularisation", 0, 0},
       {"weight_decay", "Weight decay lambda " + format("%g", s.weight_decay), s.weight_decay, 0},
       {"dropout", "Dropout ratio " + format("%g", s.dropout), 0, s.dropout},
   };
+  if (s.l1 > 0) setups.push_back({"l1", "L1 lambda " + format("%g", s.l1), 0, 0, s.l1, 0});
+  if (s.max_norm > 0) {
+    setups.push_back({"max_norm", "Max-norm c " + format("%g", s.max_norm), 0, 0, 0, s.max_norm});
+  }
   const double per_epoch = examples::iterations_per_epoch(data.train.size(), s.batch);
   examples::BookLoop loop;
   loop.batch = s.batch;
@@ -73,6 +85,8 @@ int run(const Settings& s) {
     options.weight_init = sn::WeightInit::he();
     options.weight_decay_lambda = setup.weight_decay;
     options.dropout_ratio = setup.dropout;
+    options.l1_lambda = setup.l1;
+    options.max_norm = setup.max_norm;
     options.seed = examples::derived_seed(s.common.seed, 0);
     sn::MultiLayerNet<float> net(options);
     sn::SGD<float> sgd(s.lr);
@@ -123,7 +137,7 @@ int run(const Settings& s) {
 int main(int argc, char** argv) {
   CLI::App app{
       "Overfitting on 300 samples, with weight decay and with dropout (book ch. 6.4, "
-      "figures 6-20..6-23)",
+      "figures 6-20..6-23), and with L1 and max-norm",
       "overfit"};
   Settings s;
   examples::add_common_flags(app, s.common, "overfit");
@@ -147,6 +161,12 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--dropout", s.dropout, "dropout ratio of the dropout run")
       ->check(CLI::Range(0.0, 0.99))
+      ->capture_default_str();
+  app.add_option("--l1", s.l1, "lambda of the L1 run (0 = no L1 run)")
+      ->check(examples::finite_not_negative())
+      ->capture_default_str();
+  app.add_option("--max-norm", s.max_norm, "c of the max-norm run (0 = no max-norm run)")
+      ->check(examples::finite_not_negative())
       ->capture_default_str();
   app.add_option("--hidden-layers", s.hidden_layers, "hidden layers")
       ->check(CLI::PositiveNumber)

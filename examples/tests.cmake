@@ -128,6 +128,12 @@ scratchnet_example_refuses(batch_norm_compare_scales batch_norm_compare
   ARGS --data ${SCRATCHNET_EXAMPLE_DATA} --scale-min 2 --scale-max 1)
 scratchnet_example_refuses(overfit_negative_seed overfit
   EXPECTED "--seed: -1 is negative" ARGS --seed -1)
+scratchnet_example_refuses(overfit_negative_l1 overfit
+  EXPECTED "--l1: -0.001 is negative" ARGS --l1 -0.001)
+scratchnet_example_refuses(overfit_infinite_max_norm overfit
+  EXPECTED "--max-norm: inf is not a finite number" ARGS --max-norm inf)
+scratchnet_example_refuses(overfit_max_norm_not_a_number overfit
+  EXPECTED "--max-norm: 1.5x is not a number" ARGS --max-norm 1.5x)
 scratchnet_example_refuses(hyperparameter_search_unknown_method hyperparameter_search
   EXPECTED "--method: nonsense not in {random,bayes}" ARGS --method nonsense)
 scratchnet_example_refuses(hyperparameter_search_bayes_flag_without_bayes hyperparameter_search

@@ -143,6 +143,92 @@ TEST_CASE("Resuming from a checkpoint gives bit-identical training", "[checkpoin
   }
 }
 
+// A run whose every epoch depends on the last: the plateau schedule reads the
+// validation loss, L1 and max-norm shape every update.
+struct ScheduledRun {
+  scratchnet::ReduceOnPlateau plateau{1, 0.5, 0};
+  scratchnet::MultiLayerNet<float> net{options()};
+  scratchnet::Adam<float> adam{0.02};
+
+  static scratchnet::MultiLayerNetOptions options() {
+    scratchnet::MultiLayerNetOptions o = stateful_net();
+    o.l1_lambda = 1e-3;
+    o.max_norm = 1.0;
+    return o;
+  }
+  scratchnet::TrainerOptions trainer_options(int epochs) {
+    scratchnet::TrainerOptions o = four_epochs();
+    o.epochs = epochs;
+    o.lr_schedule = &plateau;
+    return o;
+  }
+};
+
+TEST_CASE("A run with a plateau schedule, L1 and max-norm resumes bit-identically",
+          "[checkpoint][lr_schedule]") {
+  const TempDir dir;
+  const auto train = noisy_classes(200, 1), test = noisy_classes(40, 2),
+             validation = noisy_classes(60, 7);
+  ScheduledRun straight;
+  scratchnet::Trainer<float> straight_trainer(straight.net, straight.adam, train, test,
+                                              straight.trainer_options(6));
+  straight_trainer.validate_on(validation);
+  const auto straight_history = straight_trainer.train();
+  REQUIRE(straight.plateau.reductions() > 0);  // the schedule did change the rate
+
+  // Stopped after an epoch (its last batch) or in the middle of one.
+  const Index stop_after = GENERATE(Index{12}, Index{5});
+  std::atomic<bool> stop{false};
+  ScheduledRun first;
+  auto options = first.trainer_options(6);
+  options.checkpoint_path = dir.file("scheduled.ckpt");
+  options.stop_request = &stop;
+  scratchnet::Trainer<float> interrupted(first.net, first.adam, train, test, options);
+  interrupted.validate_on(validation);
+  interrupted.on_iteration([&](Index done, Index, double) {
+    if (interrupted.progress().epochs_done == 3 && done == stop_after) stop = true;
+  });
+  interrupted.train();
+  REQUIRE(interrupted.stopped());
+
+  ScheduledRun resumed;
+  scratchnet::Trainer<float> trainer(resumed.net, resumed.adam, train, test,
+                                     resumed.trainer_options(6));
+  trainer.validate_on(validation);
+  trainer.resume(dir.file("scheduled.ckpt"));
+  CHECK(resumed.plateau.state() == first.plateau.state());
+  const auto history = trainer.train();
+  require_same_parameters(straight.net, resumed.net);
+  CHECK(resumed.net.to_bytes() == straight.net.to_bytes());
+  CHECK(history.loss == straight_history.loss);
+  REQUIRE(history.epochs.size() == straight_history.epochs.size());
+  for (std::size_t e = 0; e < history.epochs.size(); ++e) {
+    CHECK(history.epochs[e].learning_rate == straight_history.epochs[e].learning_rate);
+  }
+  CHECK(resumed.plateau.state() == straight.plateau.state());
+  CHECK(resumed.adam.learning_rate() == straight.adam.learning_rate());
+
+  // Under another schedule, or none, it is refused by name.
+  scratchnet::StepDecay step(2, 0.5);
+  ScheduledRun other;
+  auto other_options = other.trainer_options(6);
+  for (scratchnet::LearningRateSchedule* schedule :
+       {static_cast<scratchnet::LearningRateSchedule*>(&step),
+        static_cast<scratchnet::LearningRateSchedule*>(nullptr)}) {
+    other_options.lr_schedule = schedule;
+    scratchnet::Trainer<float> refusing(other.net, other.adam, train, test, other_options);
+    refusing.validate_on(validation);
+    try {
+      refusing.resume(dir.file("scheduled.ckpt"));
+      FAIL("resumed");
+    } catch (const scratchnet::CheckpointMismatch& e) {
+      CHECK(e.setting() == "trainer.lr_schedule");
+      CHECK(e.saved_value() == "plateau:patience=1:factor=0.5:threshold=0:min=0");
+      CHECK(e.current_value() == (schedule ? "step:every=2:gamma=0.5" : "none"));
+    }
+  }
+}
+
 TEST_CASE("A checkpoint of another network, optimizer or a broken file is refused",
           "[checkpoint][errors]") {
   const TempDir dir;

@@ -2,7 +2,9 @@
 // any Sequential: an exact round trip of layers, tensors and settings; the
 // bytes of a file written field by field from the documented layout; each
 // field a crafted file gets wrong refused by name, before anything is
-// allocated; MultiLayerNet::load takes only its own recipe.
+// allocated; MultiLayerNet::load takes only its own recipe. Version 3, the
+// same with L1 and max-norm after the weight decay, for a network that uses
+// them.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -27,17 +29,19 @@ using sn::test::TempDir;
 
 namespace {
 
-// A version-2 file written field by field as docs/model-format.md lays it
-// out, independently of the library's writer. Tensors hold 0, 1, 2, ...
+// A version-2 (or 3) file written field by field as docs/model-format.md
+// lays it out, independently of the library's writer. Tensors hold 0, 1, 2, ...
 struct HandWrittenModel {
   struct Tensor {
     std::string name;
     std::uint64_t rows, cols;
   };
+  std::uint32_t version = 2;
   std::uint32_t scalar = 8;
   std::int64_t channels = 2, height = 1, width = 1;
   std::string loss = "softmax_cross_entropy";
   double weight_decay = 0.5;
+  double l1 = 0, max_norm = 0;  // version 3 only
   std::uint64_t seed = 9;
   std::uint32_t init_code = 0;
   double init_std = 0.25;
@@ -50,13 +54,17 @@ struct HandWrittenModel {
     sn::BinaryWriter out;
     const std::string magic = "SCRNMODL";
     out.raw(reinterpret_cast<const unsigned char*>(magic.data()), magic.size());
-    out.u32(2);
+    out.u32(version);
     out.u32(scalar);
     out.i64(channels);
     out.i64(height);
     out.i64(width);
     out.string(loss);
     out.f64(weight_decay);
+    if (version >= 3) {
+      out.f64(l1);
+      out.f64(max_norm);
+    }
     out.u64(seed);
     out.u32(init_code);
     out.f64(init_std);
@@ -112,6 +120,18 @@ sn::Sequential<T> mixed_stack() {
   return net;
 }
 
+// The network HandWrittenModel{} describes, built through the library.
+sn::Sequential<double> hand_written_network() {
+  sn::Sequential<double> net(2, 9);
+  net.add("affine", {{"outputs", 3}}).add("relu").add("affine", {{"outputs", 2}});
+  net.initialize(sn::WeightInit(0.25));
+  net.set_weight_decay(0.5);
+  for (const auto& p : net.params()) {
+    for (sn::Index i = 0; i < p.value->size(); ++i) p.value->data()[i] = static_cast<double>(i);
+  }
+  return net;
+}
+
 template <typename T>
 std::string sequential_load_error(const std::string& path, const Bytes& bytes) {
   return sn::test::load_error<T, sn::Sequential<T>>(path, bytes);
@@ -155,13 +175,7 @@ TEMPLATE_TEST_CASE("Any Sequential loads to the network it saved", "[model_file]
 }
 
 TEST_CASE("The library writes the documented layout", "[model_file]") {
-  sn::Sequential<double> net(2, 9);
-  net.add("affine", {{"outputs", 3}}).add("relu").add("affine", {{"outputs", 2}});
-  net.initialize(sn::WeightInit(0.25));
-  net.set_weight_decay(0.5);
-  for (const auto& p : net.params()) {
-    for (sn::Index i = 0; i < p.value->size(); ++i) p.value->data()[i] = static_cast<double>(i);
-  }
+  sn::Sequential<double> net = hand_written_network();
   CHECK(net.to_bytes() == HandWrittenModel{}.bytes());
 
   // And reads it back: no init rule, a float file, a batch norm's buffers.
@@ -176,6 +190,48 @@ TEST_CASE("The library writes the documented layout", "[model_file]") {
   CHECK(!loaded.initialized_with().has_value());
   CHECK((*loaded.buffers()[1].value)(0, 2) == 2.0F);
   CHECK(loaded.to_bytes() == model.bytes());
+}
+
+TEST_CASE("A network with L1 or max-norm is written as version 3", "[model_file][regularisers]") {
+  sn::Sequential<double> net = hand_written_network();
+  net.set_l1(0.001);
+  net.set_max_norm(3);
+  HandWrittenModel model;
+  model.version = 3;
+  model.l1 = 0.001;
+  model.max_norm = 3;
+  CHECK(net.to_bytes() == model.bytes());
+  const sn::Sequential<double> loaded = sn::Sequential<double>::from_bytes(model.bytes());
+  CHECK(loaded.l1() == 0.001);
+  CHECK(loaded.max_norm() == 3);
+  CHECK(loaded.weight_decay() == 0.5);
+  // One of the two is enough; without both, version 2 as before.
+  net.set_l1(0);
+  model.l1 = 0;
+  CHECK(net.to_bytes() == model.bytes());
+  net.set_max_norm(0);
+  CHECK(net.to_bytes() == HandWrittenModel{}.bytes());
+  // A MultiLayerNet keeps them in its options.
+  sn::MultiLayerNetOptions o;
+  o.input_size = 3;
+  o.hidden_sizes = {4};
+  o.output_size = 2;
+  o.l1_lambda = 1e-4;
+  o.max_norm = 2;
+  const auto again = sn::MultiLayerNet<float>::from_bytes(sn::MultiLayerNet<float>(o).to_bytes());
+  CHECK(again.options().l1_lambda == 1e-4);
+  CHECK(again.options().max_norm == 2);
+
+  TempDir dir;
+  const std::string path = dir.file("v3.bin");
+  HandWrittenModel bad = model;
+  bad.l1 = -1;
+  CHECK(sequential_load_error<double>(path, bad.bytes()) ==
+        path + ": invalid l1_lambda: must be a finite number >= 0, got -1");
+  bad = model;
+  bad.max_norm = NAN;
+  CHECK(sequential_load_error<double>(path, bad.bytes()) ==
+        path + ": invalid max_norm: must be a finite number >= 0 (0 = off), got nan");
 }
 
 TEST_CASE("Crafted version-2 files name the fault", "[model_file][errors]") {

@@ -269,6 +269,7 @@ std::vector<double> train_book_loop(sn::MultiLayerNet<T>& net, sn::Optimizer<T>&
     sn::gather_rows(train, batches, i * loop.batch, loop.batch, x, labels);
     net.gradient(x, labels);
     optimizer.update(net.params());
+    net.apply_max_norm();
     if (loop.record_loss) losses.push_back(static_cast<double>(net.loss(x, labels)));
     if (after_update) after_update(i);
   }

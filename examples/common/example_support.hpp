@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <csignal>
 #include <cstdlib>
 #include <exception>
@@ -72,6 +73,21 @@ inline CLI::Validator open_share() {
         return text + " is not a share between 0 and 1 (both excluded)";
       },
       "(0, 1)");
+}
+
+// A strength that may be 0 but not negative, NaN or infinite (--l1,
+// --max-norm): CLI11 takes "nan" and "inf" as numbers, and a NaN compares
+// false with everything, so such a run would be skipped or fail late.
+inline CLI::Validator finite_not_negative() {
+  return CLI::Validator(
+      [](std::string& text) {
+        char* end = nullptr;
+        const double value = std::strtod(text.c_str(), &end);
+        if (text.empty() || *end != '\0') return text + " is not a number";
+        if (!std::isfinite(value)) return text + " is not a finite number";
+        return value < 0 ? text + " is negative" : std::string();
+      },
+      "X >= 0");
 }
 
 // At most `most`: a size beyond it asks for more than the program's figures

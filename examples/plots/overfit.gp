@@ -1,6 +1,6 @@
 # Train and test accuracy per epoch of the overfitting runs, one panel per
 # run, as the book's figures 6-21 (plain), 6-21 (weight decay) and 6-23
-# (dropout).
+# (dropout), then L1 and max-norm; more than three panels take two rows.
 #
 #   gnuplot -e 'csv="overfit.csv"; out="overfit.png"; names="plain weight_decay dropout"' overfit.gp
 #
@@ -9,7 +9,9 @@
 if (!exists("titles")) titles = ""
 n = words(names)
 
-set terminal pngcairo size 480 * n, 420 font "sans,11"
+rows = n > 3 ? 2 : 1
+columns = (n + rows - 1) / rows
+set terminal pngcairo size 480 * columns, 420 * rows font "sans,11"
 set output out
 set datafile separator comma
 set yrange [0:1]
@@ -17,7 +19,7 @@ set xlabel "epochs"
 set ylabel "accuracy"
 set grid lc rgb "#e8e8e8"
 set key bottom right
-set multiplot layout 1, n title "Overfitting on a small training set: train (solid) and test (dashed) accuracy"
+set multiplot layout rows, columns title "Overfitting on a small training set: train (solid) and test (dashed) accuracy"
 rest = titles
 do for [i = 1:n] {
   cut = strstrt(rest, "|")

@@ -86,6 +86,20 @@ long count_training(const std::string& optimizer, bool batchnorm, double dropout
   return count_training(optimizer, net, shape);
 }
 
+// L1 and max-norm on top of weight decay: the penalty's gradient and the
+// scaling of each column back to norm 0.5 work in place.
+long count_constrained_training(Shape shape) {
+  scratchnet::MultiLayerNetOptions o;
+  o.input_size = shape.features;
+  o.hidden_sizes = {shape.hidden, shape.hidden};
+  o.output_size = 10;
+  o.weight_decay_lambda = 0.01;
+  o.l1_lambda = 0.001;
+  o.max_norm = 0.5;
+  scratchnet::MultiLayerNet<float> net(o);
+  return count_training("adam", net, shape);
+}
+
 // A network from a layer string, as mnist_train --layers builds it, for
 // samples of the given shape (shape.features values).
 long count_layered_training(const std::string& layers, const scratchnet::Shape& sample,
@@ -107,6 +121,8 @@ int main() {
   expect_zero("adam, batch norm, dropout 0.15, 20-32-32-10",
               count_training("adam", true, 0.15, kSmall));
   expect_zero("sgd, relu, 784-100-100-10, batch 100", count_training("sgd", false, 0, kMnist));
+  expect_zero("adam, L1 and max-norm, 784-100-100-10, batch 100",
+              count_constrained_training(kMnist));
   expect_zero("adam, batch norm, dropout 0.15, 784-100-100-10, batch 100",
               count_training("adam", true, 0.15, kMnist));
   const std::string layers =

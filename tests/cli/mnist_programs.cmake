@@ -161,7 +161,10 @@ foreach(case
     "--lr was 0.001 in ${WORK}/run.ckpt and is 0.002 now|--lr;0.002"
     "--batch was 100 in ${WORK}/run.ckpt and is 50 now|--batch;50"
     "--data or --limit-train was 300 samples|--limit-train;250"
-    "--data or --limit-test was 200 samples|--limit-test;150")
+    "--data or --limit-test was 200 samples|--limit-test;150"
+    "--lr-schedule was none in ${WORK}/run.ckpt and is step:every=1:gamma=0.5 now|--lr-schedule;step:1:0.5"
+    "--l1 was none in ${WORK}/run.ckpt and is 0.001 now|--l1;0.001"
+    "--max-norm was none in ${WORK}/run.ckpt and is 3 now|--max-norm;3")
   string(REPLACE "|" ";" parts "${case}")
   list(POP_FRONT parts expected)
   # The flags of ${small}, but the one changed (CLI11 takes a flag once).
@@ -397,4 +400,38 @@ foreach(case
   string(REPLACE "|" ";" parts "${case}")
   list(POP_FRONT parts expected)
   expect_one_line_error("${expected}" ${TRAIN} ${tiny} --epochs 1 ${parts})
+endforeach()
+
+# --lr-schedule, --l1 and --max-norm: the rate of each epoch printed and in the
+# history (step:1:0.5 from --lr 0.004: 0.004, 0.002, 0.001), and each flag's
+# bad values refused in one line naming it, before any training.
+run_program(scheduled 0 ${TRAIN} ${tiny} --epochs 3 --lr 0.004 --lr-schedule step:1:0.5
+            --l1 0.0001 --max-norm 2 --history ${WORK}/scheduled.csv)
+foreach(expected "epoch  1/3 .* lr 0.004 " "epoch  2/3 .* lr 0.002 " "epoch  3/3 .* lr 0.001 ")
+  if(NOT scheduled MATCHES "${expected}")
+    message(FATAL_ERROR "mnist_train --lr-schedule did not print '${expected}':\n${scheduled}")
+  endif()
+endforeach()
+file(STRINGS ${WORK}/scheduled.csv scheduled_rows)
+list(GET scheduled_rows 3 third_epoch)
+if(NOT third_epoch MATCHES "^3,.*,0\\.001,,$")
+  message(FATAL_ERROR "scheduled.csv: epoch 3 should have the rate 0.001:\n${third_epoch}")
+endif()
+foreach(case
+    "--lr-schedule: unknown schedule 'linear' (known: constant, step, exponential, cosine, plateau)|--lr-schedule;linear"
+    "--lr-schedule: step: missing setting 'gamma' (step:EVERY:GAMMA)|--lr-schedule;step:10"
+    "--lr-schedule: exponential: gamma: must be in (0, 1|--lr-schedule;exponential:1.5"
+    "--lr-schedule: plateau: factor: must be in (0, 1), got 2|--lr-schedule;plateau:factor=2"
+    "--lr-schedule: cosine:epochs=1:warmup=0:min=0 gives epoch 2 of --epochs 2 the rate 0|--lr-schedule;cosine:1"
+    "--l1: -0.1 is negative|--l1;-0.1"
+    "--l1: inf is not a finite number|--l1;inf"
+    "--max-norm: -1 is negative|--max-norm;-1"
+    "--max-norm: two is not a number|--max-norm;two")
+  string(REPLACE "|" ";" parts "${case}")
+  list(POP_FRONT parts expected)
+  expect_one_line_error("${expected}" ${TRAIN} ${tiny} --epochs 2 ${parts})
+  string(FIND "${ignored}" "epoch " trained)
+  if(NOT trained EQUAL -1)
+    message(FATAL_ERROR "'${expected}' was found only after training:\n${ignored}")
+  endif()
 endforeach()

@@ -9,6 +9,7 @@
 #include "scratchnet/core/errors.hpp"
 #include "scratchnet/core/parallel.hpp"
 #include "scratchnet/layers/layer_kind.hpp"
+#include "scratchnet/layers/max_norm.hpp"
 #include "scratchnet/layers/weighted_layer.hpp"
 
 namespace scratchnet {
@@ -58,6 +59,11 @@ class Affine : public WeightedLayer<T> {
 
   // W from the init rule (its scale from W's rows, the layer's inputs); b = 0.
   void initialize(const WeightInit& init, Rng& rng) override { init_weights(W, init, rng); }
+
+  // A unit's incoming weights are its column of W.
+  void limit_incoming_norms(double max_norm) override {
+    for (Index unit = 0; unit < W.cols(); ++unit) limit_norm(W.col(unit), max_norm);
+  }
 
   // y = x W + b
   const Matrix<T>& forward(const Matrix<T>& x, bool /*train*/) override {

@@ -13,6 +13,7 @@
 #include "scratchnet/core/parallel.hpp"
 #include "scratchnet/layers/im2col.hpp"
 #include "scratchnet/layers/layer_kind.hpp"
+#include "scratchnet/layers/max_norm.hpp"
 #include "scratchnet/layers/weighted_layer.hpp"
 
 namespace scratchnet {
@@ -79,6 +80,11 @@ class Convolution : public WeightedLayer<T> {
   // W from the init rule with the fan-in C FH FW; b = 0.
   void initialize(const WeightInit& init, Rng& rng) override {
     rng.fill_normal(W, init.stddev(W.cols()));
+  }
+
+  // A unit's incoming weights are its filter: a row of W.
+  void limit_incoming_norms(double max_norm) override {
+    for (Index filter = 0; filter < W.rows(); ++filter) limit_norm(W.row(filter), max_norm);
   }
 
   // col = im2col(x[n]),  y[n](f, oy, ox) = (W col)(f, (oy, ox)) + b(f)

@@ -60,6 +60,9 @@ class Layer {
   // Appends the parameters L2 weight decay acts on (the book: every W, no
   // bias, no gamma).
   virtual void append_decayed(ParamList<T>& /*params*/, int /*number*/) {}
+  // Max-norm (layers/max_norm.hpp): scales each unit's incoming weights back
+  // to norm max_norm where they exceed it; a layer without weights has none.
+  virtual void limit_incoming_norms(double /*max_norm*/) {}
 
   // Draws the initial parameters from rng (the book's weight_init_std).
   virtual void initialize(const WeightInit& /*init*/, Rng& /*rng*/) {}

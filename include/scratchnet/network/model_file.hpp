@@ -1,9 +1,12 @@
 // Sequential::save and Sequential::load: one file with the network's input
-// shape, loss, weight decay, seed and init rule, its layers (kind and
-// arguments), every parameter and buffer by name, and a CRC-32 over all of
-// it. The byte layout is in docs/model-format.md. The file depends on the
-// model only: the same model always gives the same bytes. Files of version 1
-// (a MultiLayerNet's options) still load (network/model_file_v1.hpp).
+// shape, loss, weight decay (and L1 and max-norm, when used), seed and init
+// rule, its layers (kind and arguments), every parameter and buffer by name,
+// and a CRC-32 over all of it. The byte layout is in docs/model-format.md.
+// The file depends on the model only: the same model always gives the same
+// bytes. A model with L1 or max-norm is written as version 3, which adds
+// their two numbers after the weight decay; any other as version 2, byte for
+// byte as before them. Files of version 1 (a MultiLayerNet's options) still
+// load (network/model_file_v1.hpp).
 //
 // load() checks, in this order, and throws ModelFormatError("<path>: ...")
 // at the first fault: the file opens and is no larger than 2 GiB; it is long
@@ -31,7 +34,9 @@ namespace scratchnet {
 namespace detail {
 namespace model_file {
 
-inline const FileEnvelope kEnvelope{{'S', 'C', 'R', 'N', 'M', 'O', 'D', 'L'}, 2, "model", 1};
+inline const FileEnvelope kEnvelope{{'S', 'C', 'R', 'N', 'M', 'O', 'D', 'L'}, 3, "model", 1};
+// The version of a model without L1 and max-norm.
+inline constexpr std::uint32_t kUnconstrainedVersion = 2;
 inline constexpr std::uint64_t kMaxBytes = std::uint64_t{1} << 31;  // 2 GiB
 // The smallest file of either version: version 2 with an empty loss name,
 // no layer, no tensor.
@@ -142,13 +147,20 @@ struct ModelFile {
   static std::vector<unsigned char> to_bytes(const Sequential<T>& net, const std::string& path) {
     namespace mf = model_file;
     BinaryWriter out;
-    begin_envelope(out, mf::kEnvelope);
+    const bool constrained = net.l1() > 0 || net.max_norm() > 0;
+    FileEnvelope envelope = mf::kEnvelope;
+    if (!constrained) envelope.version = mf::kUnconstrainedVersion;
+    begin_envelope(out, envelope);
     out.u32(static_cast<std::uint32_t>(sizeof(T)));
     out.i64(net.input_shape().channels);
     out.i64(net.input_shape().height);
     out.i64(net.input_shape().width);
     out.string(to_string(net.loss_kind()));
     out.f64(net.weight_decay());
+    if (constrained) {
+      out.f64(net.l1());
+      out.f64(net.max_norm());
+    }
     out.u64(net.seed());
     mf::write_init(out, net.initialized_with());
     out.u32(static_cast<std::uint32_t>(net.layers().size()));
@@ -194,7 +206,7 @@ struct ModelFile {
       net.emplace(model_file_v1::read_architecture<T>(in));
       made_by = "the architecture in its options";
     } else {
-      net.emplace(read_layers(in));
+      net.emplace(read_layers(in, version));
     }
     mf::read_tensors<T>(in, net->params(), "parameter", made_by);
     mf::read_tensors<T>(in, net->buffers(), "buffer", made_by);
@@ -247,9 +259,9 @@ struct ModelFile {
     return {channels, height, width};
   }
 
-  // The network a version-2 header and layer list describe, before its
+  // The network a version-2 or 3 header and layer list describe, before its
   // tensors are read.
-  static Sequential<T> read_layers(BinaryReader& in) {
+  static Sequential<T> read_layers(BinaryReader& in, std::uint32_t version) {
     namespace mf = model_file;
     const Shape input = read_input_shape(in);
     const std::string loss_name = in.string("loss", mf::kMaxNameLength);
@@ -260,12 +272,17 @@ struct ModelFile {
       in.fail(e.what());
     }
     const double weight_decay = in.f64("weight decay");
+    const bool constrained = version >= 3;
+    const double l1 = constrained ? in.f64("l1 lambda") : 0;
+    const double max_norm = constrained ? in.f64("max norm") : 0;
     const std::uint64_t seed = in.u64("seed");
     const std::optional<WeightInit> init = mf::read_init(in);
     Sequential<T> net(input, seed);
     net.set_loss(loss);
     try {
       net.set_weight_decay(weight_decay);
+      net.set_l1(l1);
+      net.set_max_norm(max_norm);
     } catch (const std::invalid_argument& e) {
       in.fail(std::string("invalid ") + e.what());
     }

@@ -3,8 +3,10 @@
 //
 //   input -> [Affine -> BatchNorm? -> activation -> Dropout?] x hidden -> Affine -> SoftmaxWithLoss
 //
-// loss = cross entropy + 0.5 * lambda * sum over every Affine W of ||W||^2; the
-// gradient adds lambda * W to each dW. Parameters are W1, b1, gamma1, beta1,
+// loss = cross entropy + 0.5 * lambda * sum over every Affine W of ||W||^2
+// + l1 * sum |W|; the gradient adds lambda * W + l1 * sign(W) to each dW.
+// With max_norm c, Sequential::apply_max_norm keeps each unit's incoming
+// weights at norm <= c. Parameters are W1, b1, gamma1, beta1,
 // W2, ... in that order; batch norm running statistics are buffers
 // running_mean1, running_var1, ...
 #pragma once
@@ -46,6 +48,8 @@ class MultiLayerNet : public Sequential<T> {
     add_layers(*this, recipe_layers(options_));
     this->initialize(options_.weight_init);
     this->set_weight_decay(options_.weight_decay_lambda);
+    this->set_l1(options_.l1_lambda);
+    this->set_max_norm(options_.max_norm);
   }
 
   MultiLayerNet(MultiLayerNet&&) noexcept = default;
@@ -70,8 +74,8 @@ class MultiLayerNet : public Sequential<T> {
   MultiLayerNetOptions options_;
 };
 
-// The options whose MultiLayerNet has net's layers, input, seed, weight decay
-// and init rule, or nothing when no options make those layers.
+// The options whose MultiLayerNet has net's layers, input, seed, weight
+// penalties, max-norm and init rule, or nothing when no options make those layers.
 template <typename T>
 std::optional<MultiLayerNetOptions> recipe_of(const Sequential<T>& net) {
   if (net.loss_kind() != Loss::softmax_cross_entropy || !net.input_shape().is_vector()) {
@@ -81,6 +85,8 @@ std::optional<MultiLayerNetOptions> recipe_of(const Sequential<T>& net) {
   o.input_size = net.input_size();
   o.seed = net.seed();
   o.weight_decay_lambda = net.weight_decay();
+  o.l1_lambda = net.l1();
+  o.max_norm = net.max_norm();
   if (net.initialized_with()) o.weight_init = *net.initialized_with();
   const std::vector<LayerSpec> layers = layer_specs(net);
   std::vector<Index> widths;

@@ -47,6 +47,8 @@ struct MultiLayerNetOptions {
   Activation activation = Activation::relu;
   WeightInit weight_init = WeightInit::he();
   double weight_decay_lambda = 0;
+  double l1_lambda = 0;  // L1 penalty: loss + l1_lambda * sum |W| (0 = off)
+  double max_norm = 0;   // each unit's incoming weights kept at norm <= max_norm (0 = off)
   bool use_batchnorm = false;
   double dropout_ratio = 0;  // 0 = no dropout layers
   bool inverted_dropout = false;
@@ -90,6 +92,10 @@ struct MultiLayerNetOptions {
         "must be relu, sigmoid or tanh, got code " + std::to_string(static_cast<int>(activation)));
     require(std::isfinite(weight_decay_lambda) && weight_decay_lambda >= 0, "weight_decay_lambda",
             "must be a finite number >= 0, got " + detail::option_value(weight_decay_lambda));
+    require(std::isfinite(l1_lambda) && l1_lambda >= 0, "l1_lambda",
+            "must be a finite number >= 0, got " + detail::option_value(l1_lambda));
+    require(std::isfinite(max_norm) && max_norm >= 0, "max_norm",
+            "must be a finite number >= 0 (0 = off), got " + detail::option_value(max_norm));
     require(dropout_ratio >= 0 && dropout_ratio < 1, "dropout_ratio",
             "must be in [0, 1), got " + detail::option_value(dropout_ratio));
     require(value_count() <= kMaxValues, "hidden_sizes",

@@ -8,13 +8,14 @@
 //   net.add("affine", {{"outputs", 10}});
 //   net.initialize(scratchnet::WeightInit::xavier());
 //
-// loss = data loss + 0.5 * lambda * sum of ||W||^2 over what the layers
-// name for weight decay (every W, layers/layer.hpp); the gradient adds
-// lambda * W to each dW. Parameters are named by the weighted layer they
-// follow, as the book names them: W1, b1, gamma1, beta1, W2, ...; a layer
-// whose names are taken (a second batch norm after one affine) is refused, so
-// that names stay unique. Each layer checks that it takes the rows the one
-// before gives (Layer::output_size).
+// loss = data loss + 0.5 * lambda * sum of ||W||^2 + l1 * sum |W| over what
+// the layers name for weight decay (every W, layers/layer.hpp); the gradient
+// adds lambda * W + l1 * sign(W) to each dW (network/weight_penalty.hpp).
+// Max-norm is not in the loss: apply_max_norm(), after each update, scales
+// every unit's incoming weights back to norm at most c. Parameters are named by the weighted layer
+// they follow, as the book names them: W1, b1, gamma1, beta1, W2, ...; a layer whose names are
+// taken (a second batch norm after one affine) is refused, so that names stay unique. Each layer
+// checks that it takes the rows the one before gives (Layer::output_size).
 #pragma once
 
 #include <algorithm>
@@ -30,12 +31,14 @@
 #include "scratchnet/core/rng.hpp"
 #include "scratchnet/init.hpp"
 #include "scratchnet/layers/layer.hpp"
+#include "scratchnet/layers/max_norm.hpp"
 #include "scratchnet/layers/mean_squared_error.hpp"
 #include "scratchnet/layers/softmax_with_loss.hpp"
 #include "scratchnet/network/labels.hpp"
 #include "scratchnet/network/layer_registry.hpp"
 #include "scratchnet/network/loss.hpp"
 #include "scratchnet/network/options.hpp"
+#include "scratchnet/network/weight_penalty.hpp"
 
 namespace scratchnet {
 
@@ -115,12 +118,20 @@ class Sequential {
   std::uint64_t seed() const { return seed_; }
 
   // The lambda of L2 weight decay (0 = none).
-  void set_weight_decay(double lambda) {
-    require(std::isfinite(lambda) && lambda >= 0, "weight_decay_lambda",
-            "must be a finite number >= 0, got " + detail::option_value(lambda));
-    weight_decay_lambda_ = lambda;
+  void set_weight_decay(double lambda) { penalty_.set_l2(lambda); }
+  double weight_decay() const { return penalty_.l2(); }
+  // The lambda of the L1 penalty (0 = none).
+  void set_l1(double lambda) { penalty_.set_l1(lambda); }
+  double l1() const { return penalty_.l1(); }
+
+  // The max-norm limit c of every unit's incoming weights (0 = none), and its
+  // application: the Trainer calls apply_max_norm() after each update.
+  void set_max_norm(double c) { max_norm_ = checked_max_norm(c); }
+  double max_norm() const { return max_norm_; }
+  void apply_max_norm() {
+    if (max_norm_ == 0) return;
+    for (auto& layer : layers_) layer->limit_incoming_norms(max_norm_);
   }
-  double weight_decay() const { return weight_decay_lambda_; }
 
   // The loss after the last layer; labels are then class indices (or one-hot
   // rows) for softmax cross entropy, rows of target values as wide as the
@@ -170,7 +181,7 @@ class Sequential {
     return forward(as_input(x), train);
   }
 
-  // The data loss plus the weight decay term. train = true runs batch norm
+  // The data loss plus the weight penalties (L2, L1). train = true runs batch norm
   // on batch statistics (and updates the running ones) and draws dropout
   // masks.
   template <typename DerivedX, typename DerivedT>
@@ -188,10 +199,7 @@ class Sequential {
     for (auto layer = layers_.rbegin(); layer != layers_.rend(); ++layer) {
       dout = &(*layer)->backward(*dout);
     }
-    if (weight_decay_lambda_ > 0) {
-      const auto lambda = static_cast<T>(weight_decay_lambda_);
-      for (const Param<T>& p : decayed_) *p.grad += lambda * *p.value;
-    }
+    penalty_.add_gradient(decayed_);
     return value;
   }
 
@@ -313,12 +321,8 @@ class Sequential {
         loss_ == Loss::mean_squared_error
             ? squared_error_.forward(output, labels)
             : loss_layer_.forward(output, label_reader_.read(labels, x.rows(), output_size()));
-    if (weight_decay_lambda_ > 0) {
-      double sum_of_squares = 0;
-      for (const Param<T>& p : decayed_)
-        sum_of_squares += static_cast<double>(p.value->squaredNorm());
-      value += static_cast<T>(0.5 * weight_decay_lambda_ * sum_of_squares);
-    }
+    if (penalty_.l2() > 0 || penalty_.l1() > 0)
+      value += static_cast<T>(penalty_.loss_term(decayed_));
     return value;
   }
 
@@ -357,7 +361,8 @@ class Sequential {
   std::unique_ptr<Rng> rng_;
   std::optional<WeightInit> init_;
   std::uint64_t values_ = 0;
-  double weight_decay_lambda_ = 0;
+  WeightPenalty penalty_;
+  double max_norm_ = 0;
   int weighted_layers_ = 0;
   std::vector<std::unique_ptr<Layer<T>>> layers_;
   std::vector<const Matrix<T>*> hidden_outputs_;

@@ -51,6 +51,13 @@ class CheckpointMismatch : public ModelFormatError {
   std::string current_;
 };
 
+// L1 and max-norm only where used: a checkpoint from before them has neither,
+// and a run without them then resumes it; one with them refuses it by name.
+inline void add_constraint_settings(RunSettings& out, double l1_lambda, double max_norm) {
+  if (l1_lambda > 0) out.push_back({"network.l1_lambda", detail::exact_number(l1_lambda)});
+  if (max_norm > 0) out.push_back({"network.max_norm", detail::exact_number(max_norm)});
+}
+
 inline void add_network_settings(RunSettings& out, const MultiLayerNetOptions& o) {
   std::string sizes = std::to_string(o.input_size);
   for (Index h : o.hidden_sizes) sizes += "-" + std::to_string(h);
@@ -63,6 +70,7 @@ inline void add_network_settings(RunSettings& out, const MultiLayerNetOptions& o
   out.push_back({"network.dropout_ratio", detail::exact_number(o.dropout_ratio)});
   out.push_back({"network.inverted_dropout", o.inverted_dropout ? "true" : "false"});
   out.push_back({"network.seed", std::to_string(o.seed)});
+  add_constraint_settings(out, o.l1_lambda, o.max_norm);
 }
 
 // A network that is MultiLayerNet's recipe by the options' names above (the
@@ -82,6 +90,7 @@ void add_network_settings(RunSettings& out, const Sequential<T>& net) {
                  net.initialized_with() ? net.initialized_with()->to_string() : "none"});
   out.push_back({"network.weight_decay_lambda", detail::exact_number(net.weight_decay())});
   out.push_back({"network.seed", std::to_string(net.seed())});
+  add_constraint_settings(out, net.l1(), net.max_norm());
 }
 
 template <typename T>

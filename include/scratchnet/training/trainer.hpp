@@ -35,6 +35,7 @@
 #include "scratchnet/training/evaluation.hpp"
 #include "scratchnet/training/history.hpp"
 #include "scratchnet/training/run_settings.hpp"
+#include "scratchnet/training/scheduled_rate.hpp"
 #include "scratchnet/training/trainer_options.hpp"
 
 namespace scratchnet {
@@ -55,7 +56,8 @@ class Trainer {
         train_(train),
         test_(test),
         options_(options),
-        rng_(options.seed) {
+        rng_(options.seed),
+        scheduled_(options.lr_schedule, optimizer.learning_rate()) {
     if (options.processes != nullptr && options.processes->size() > 1) {
       parallel_.emplace(*options.processes);
     }
@@ -139,6 +141,7 @@ class Trainer {
     c.progress = progress_;
     c.history = history_;
     if (early_stopping_) early_stopping_->save(c.policies);
+    scheduled_.save(c.policies);
     scratchnet::save_checkpoint(path, c);
   }
 
@@ -150,6 +153,7 @@ class Trainer {
     add_network_settings(out, net_);
     add_optimizer_settings(out, optimizer_);
     add_trainer_settings(out, options_);
+    scheduled_.describe(out);
     // The CRC-32 of the data is taken once: 0.1 s for MNIST.
     if (data_fingerprints_.empty()) {
       data_fingerprints_ = {data_fingerprint(train_), data_fingerprint(test_)};
@@ -183,9 +187,13 @@ class Trainer {
     refuse_if(progress_mismatch(c.progress, iterations_per_epoch(), order_length, train_.size()));
     std::optional<EarlyStopping<T>> early_stopping = early_stopping_;
     if (early_stopping) refuse_if(early_stopping->load(c.policies, net_.params()));
+    PolicyState schedule_before;
+    scheduled_.save(schedule_before);
+    refuse_if(scheduled_.load(c.policies));
     try {
       optimizer_.set_state(c.optimizer);
     } catch (const std::invalid_argument& e) {
+      scheduled_.load(schedule_before);
       refuse(std::string("optimizer state: ") + e.what());
     }
     assign_weights(net_, saved);
@@ -242,6 +250,9 @@ class Trainer {
     }
     const auto start = Clock::now();
     const int epoch = progress_.epochs_done + 1;
+    // Again when a resumed run starts mid-epoch: the same epoch and state
+    // give the same rate.
+    scheduled_.start_epoch(epoch, optimizer_);
     while (progress_.iterations_done < iterations) {
       const Index it = progress_.iterations_done;
       double loss = 0;
@@ -259,6 +270,7 @@ class Trainer {
       }
       if (!std::isfinite(loss)) throw_diverged(net_, optimizer_, history_, epoch, it, loss);
       optimizer_.update(net_.params());
+      net_.apply_max_norm();
       history_.loss.push_back(loss);
       progress_.loss_sum += loss;
       progress_.iterations_done = it + 1;
@@ -282,6 +294,7 @@ class Trainer {
     record.learning_rate = optimizer_.learning_rate();
     communication_seconds_ = parallel_ ? parallel_->take_communication_seconds() : 0.0;
     evaluate(record);
+    scheduled_.end_epoch(validation_ != nullptr ? record.validation_loss : record.mean_loss);
     history_.epochs.push_back(record);
     progress_.epochs_done = record.epoch;
     progress_.iterations_done = 0;
@@ -324,6 +337,7 @@ class Trainer {
   bool stopped_early_ = false;
   const Dataset<T>* validation_ = nullptr;
   std::optional<EarlyStopping<T>> early_stopping_;
+  ScheduledRate scheduled_;
   std::optional<DataParallel<T>> parallel_;
   double communication_seconds_ = 0;
   Matrix<T> x_batch_;

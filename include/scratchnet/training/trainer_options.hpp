@@ -1,5 +1,6 @@
 // How a Trainer trains (training/trainer.hpp): epochs, batches and their
-// order, evaluation, checkpoints, stops, processes and early stopping.
+// order, evaluation, checkpoints, stops, processes, early stopping and the
+// learning-rate schedule.
 #pragma once
 
 #include <atomic>
@@ -9,6 +10,7 @@
 #include "scratchnet/core/errors.hpp"
 #include "scratchnet/core/matrix.hpp"
 #include "scratchnet/training/communicator.hpp"
+#include "scratchnet/training/lr_schedule.hpp"
 #include "scratchnet/training/run_settings.hpp"
 
 namespace scratchnet {
@@ -39,6 +41,12 @@ struct TrainerOptions {
   // give the network the best epoch's weights back (training/early_stopping.hpp);
   // 0 = off. Needs a validation set (Trainer::validate_on).
   int early_stopping = 0;
+  // The rate of each epoch from the optimizer's rate at construction
+  // (training/lr_schedule.hpp, training/scheduled_rate.hpp); none = that
+  // rate throughout. Reduce-on-plateau watches the validation loss when there
+  // is a validation set, else the epoch's mean training loss. It must outlive
+  // the trainer; its state goes into checkpoints.
+  LearningRateSchedule* lr_schedule = nullptr;
 };
 
 // Throws std::invalid_argument naming the first option that cannot train
