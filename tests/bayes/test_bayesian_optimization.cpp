@@ -26,6 +26,29 @@ double bump(const Trial& t) {
   return std::exp(-0.5 * (dx * dx + dy * dy));
 }
 
+// Seven trials of a network of 8 hidden units on blobs: a search of a blink.
+scratchnet::HyperparameterSearchOptions tiny_blob_search(int jobs, std::uint64_t seed) {
+  scratchnet::HyperparameterSearchOptions o;
+  o.ranges = {{"lr", 1e-3, 1.0, true}, {"weight_decay", 1e-8, 1e-2, true}};
+  o.trials = 7;
+  o.jobs = jobs;
+  o.seed = seed;
+  o.settings.network.hidden_sizes = {8};
+  o.settings.network.output_size = 3;
+  o.settings.trainer.epochs = 3;
+  o.settings.trainer.batch_size = 20;
+  return o;
+}
+
+// The trials after 3 random ones chosen by Bayesian optimisation, 2 a round.
+void propose_by_bayes(scratchnet::HyperparameterSearchOptions& o) {
+  BayesianOptimizationOptions b;
+  b.random_trials = 3;
+  b.round_size = 2;
+  b.candidates = 500;
+  o.proposer = std::make_shared<BayesianOptimization>(b);
+}
+
 const std::vector<SearchRange> bump_ranges{{"x", 0.0, 1.0, false}, {"y", 1e-4, 1.0, true}};
 
 TrialResult scored(const Trial& trial) {
@@ -125,25 +148,10 @@ TEST_CASE("A diverged trial counts as the worst accuracy of the others", "[bayes
 TEST_CASE("A Bayesian search depends on its seed alone, not on jobs, and starts as random search",
           "[bayes]") {
   const scratchnet::Dataset<float> data = scratchnet::test::blobs(120, 6, 0.8, 1.5, 4);
-  auto options = [](int jobs) {
-    scratchnet::HyperparameterSearchOptions o;
-    o.ranges = {{"lr", 1e-3, 1.0, true}, {"weight_decay", 1e-8, 1e-2, true}};
-    o.trials = 7;
-    o.jobs = jobs;
-    o.seed = 5;
-    o.settings.network.hidden_sizes = {8};
-    o.settings.network.output_size = 3;
-    o.settings.trainer.epochs = 3;
-    o.settings.trainer.batch_size = 20;
-    return o;
-  };
+  auto options = [](int jobs) { return tiny_blob_search(jobs, 5); };
   auto bayes = [&](int jobs) {
     scratchnet::HyperparameterSearchOptions o = options(jobs);
-    BayesianOptimizationOptions b;
-    b.random_trials = 3;
-    b.round_size = 2;
-    b.candidates = 500;
-    o.proposer = std::make_shared<BayesianOptimization>(b);
+    propose_by_bayes(o);
     scratchnet::HyperparameterSearch<float> search(data, o);
     int calls = 0;
     search.on_trial_end([&](const TrialResult&, int done, int total) {
@@ -183,20 +191,8 @@ TEST_CASE("A Bayesian search shared by 2 processes proposes and ranks the trials
           "[bayes][data_parallel]") {
   const scratchnet::Dataset<float> data = scratchnet::test::blobs(120, 6, 0.8, 1.5, 4);
   auto options = [] {
-    scratchnet::HyperparameterSearchOptions o;
-    o.ranges = {{"lr", 1e-3, 1.0, true}, {"weight_decay", 1e-8, 1e-2, true}};
-    o.trials = 7;
-    o.jobs = 1;
-    o.seed = 8;
-    o.settings.network.hidden_sizes = {8};
-    o.settings.network.output_size = 3;
-    o.settings.trainer.epochs = 3;
-    o.settings.trainer.batch_size = 20;
-    BayesianOptimizationOptions b;
-    b.random_trials = 3;
-    b.round_size = 2;
-    b.candidates = 500;
-    o.proposer = std::make_shared<BayesianOptimization>(b);
+    scratchnet::HyperparameterSearchOptions o = tiny_blob_search(1, 8);
+    propose_by_bayes(o);
     return o;
   };
   const std::vector<TrialResult> alone =
