@@ -101,6 +101,52 @@ TEST_CASE("Pooling computed by hand, ties to the first maximum", "[conv]") {
   CHECK(average.forward(x, true) == mean);
 }
 
+TEST_CASE("Max pooling agrees with a window-by-window search, ties and overlaps included",
+          "[conv]") {
+  struct Case {
+    Shape input;
+    sn::Index size, stride, pad;
+  };
+  // The first is the book's 2 x 2 stride 2 tiling; values from {-2, ..., 2}
+  // make ties in most windows.
+  for (const Case& c : {Case{{3, 8, 6}, 2, 2, 0}, Case{{2, 7, 7}, 3, 2, 1},
+                        Case{{2, 6, 6}, 2, 1, 1}, Case{{1, 9, 6}, 3, 3, 0}}) {
+    INFO("input " << c.input.to_string() << ", window " << c.size << ", stride " << c.stride
+                  << ", pad " << c.pad);
+    sn::Pooling<float> pool(sn::PoolingKind::max, c.input, c.size, c.stride, c.pad);
+    const Shape out = pool.output_shape(c.input);
+    sn::Rng rng(21);
+    Matrix<float> x(3, c.input.size());
+    for (sn::Index i = 0; i < x.size(); ++i) x.data()[i] = static_cast<float>(rng.below(5)) - 2;
+    Matrix<float> dout(3, out.size());
+    for (sn::Index i = 0; i < dout.size(); ++i) dout.data()[i] = static_cast<float>(i + 1);
+    Matrix<float> expected(3, out.size());
+    Matrix<float> expected_dx = Matrix<float>::Zero(3, c.input.size());
+    for (sn::Index n = 0; n < 3; ++n) {
+      for (sn::Index ch = 0; ch < out.channels; ++ch) {
+        for (sn::Index oy = 0; oy < out.height; ++oy) {
+          for (sn::Index ox = 0; ox < out.width; ++ox) {
+            sn::Index best = -1;
+            for (sn::Index fy = 0; fy < c.size; ++fy) {
+              for (sn::Index fx = 0; fx < c.size; ++fx) {
+                const sn::Index y = oy * c.stride - c.pad + fy, xx = ox * c.stride - c.pad + fx;
+                if (y < 0 || y >= c.input.height || xx < 0 || xx >= c.input.width) continue;
+                const sn::Index cell = (ch * c.input.height + y) * c.input.width + xx;
+                if (best < 0 || x(n, cell) > x(n, best)) best = cell;
+              }
+            }
+            const sn::Index at = (ch * out.height + oy) * out.width + ox;
+            expected(n, at) = x(n, best);
+            expected_dx(n, best) += dout(n, at);
+          }
+        }
+      }
+    }
+    CHECK(pool.forward(x, true) == expected);
+    CHECK(pool.backward(dout) == expected_dx);
+  }
+}
+
 TEST_CASE("Convolution and pooling input gradients match central differences", "[conv][gradient]") {
   struct Case {
     Shape input;
