@@ -193,6 +193,28 @@ TEST_CASE("Dropout follows the book's form and its inverted variant", "[layers][
   check_input_gradient(inverted, random_matrix(200, 50, 12).topRows(6));
 }
 
+TEST_CASE("Dropout keeps a value when its own uniform() draw exceeds the ratio, in order",
+          "[layers][dropout]") {
+  // The fifth draw of seed 11 as a ratio puts one value exactly on the cut:
+  // u > ratio is false there.
+  scratchnet::Rng fifth(11);
+  for (int i = 0; i < 4; ++i) fifth.uniform();
+  for (const double ratio : {0.0, 0.3, 0.5, fifth.uniform()}) {
+    INFO("ratio " << ratio);
+    scratchnet::Rng rng(11), twin(11);
+    scratchnet::Dropout<float> dropout(ratio, rng);
+    const scratchnet::Matrix<float> ones = scratchnet::Matrix<float>::Ones(7, 9);
+    const scratchnet::Matrix<float> mask = dropout.forward(ones, true);  // rows in order
+    for (Index r = 0; r < 7; ++r) {
+      for (Index c = 0; c < 9; ++c) {
+        INFO("row " << r << ", column " << c);
+        CHECK(mask(r, c) == (twin.uniform() > ratio ? 1.0f : 0.0f));
+      }
+    }
+    CHECK(rng.next_u64() == twin.next_u64());  // the same number of draws
+  }
+}
+
 TEST_CASE("SoftmaxWithLoss: hand-computed loss, stable for large logits, exact gradient",
           "[layers][softmax]") {
   scratchnet::SoftmaxWithLoss<double> layer;

@@ -4,8 +4,10 @@
 // and leaves test mode untouched.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "scratchnet/core/errors.hpp"
 #include "scratchnet/core/rng.hpp"
@@ -64,11 +66,19 @@ class Dropout : public Layer<T> {
   }
 
  private:
+  // mask = (u > ratio) for a uniform() u per value, compared as integers
+  // (Rng::uniform_cut) on words drawn in one run: the same masks as a
+  // uniform() call per value, 3 times faster (W3's six dropouts were a
+  // fifth of its epoch).
   void draw_mask(const Matrix<T>& x) {
     mask_.resize(x.rows(), x.cols());
+    words_.resize(static_cast<std::size_t>(mask_.size()));
+    rng_->fill(words_.data(), mask_.size());
     const T kept = inverted_ ? static_cast<T>(1 / (1 - ratio_)) : T(1);
+    const std::uint64_t cut = Rng::uniform_cut(ratio_);
     for (Index i = 0; i < mask_.size(); ++i) {
-      mask_.data()[i] = rng_->uniform() > ratio_ ? kept : T(0);
+      mask_.data()[i] =
+          (words_[static_cast<std::size_t>(i)] >> Rng::kUniformShift) > cut ? kept : T(0);
     }
   }
 
@@ -76,6 +86,7 @@ class Dropout : public Layer<T> {
   bool inverted_;
   Rng* rng_ = nullptr;
   bool hold_mask_ = false;
+  std::vector<std::uint64_t> words_;
   Matrix<T> mask_, out_, dx_;
 };
 
