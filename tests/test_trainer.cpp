@@ -114,7 +114,8 @@ TEST_CASE("A diverging run stops with the epoch, iteration and advice", "[traine
 TEST_CASE("A loss that is not finite from the start blames the weights, not the learning rate",
           "[trainer][errors]") {
   // The first loss is taken before any update: only the initial weights'
-  // scale, or the weight decay term they add to the loss, can make it blow up.
+  // scale, or the weight decay and L1 terms they add to the loss, can make it
+  // blow up.
   const Dataset<float> train = trainer_data(100, 7), test = trainer_data(20, 8);
   scratchnet::TrainerOptions options;
   options.epochs = 1;
@@ -123,9 +124,12 @@ TEST_CASE("A loss that is not finite from the start blames the weights, not the 
   huge_init.weight_init = 1e30;  // activations of 1e61 overflow float
   auto huge_decay = blob_net();
   huge_decay.weight_decay_lambda = 1e308;
+  auto huge_l1 = blob_net();
+  huge_l1.l1_lambda = 1e308;
   for (const auto& [net_options, advice] :
        {std::pair{huge_init, "; try a smaller weight_init (now 1e+30)"},
-        std::pair{huge_decay, "; try a smaller weight_decay_lambda (now 1e+308)"}}) {
+        std::pair{huge_decay, "; try a smaller weight_decay_lambda (now 1e+308)"},
+        std::pair{huge_l1, "; try a smaller l1_lambda (now 1e+308)"}}) {
     scratchnet::MultiLayerNet<float> net(net_options);
     scratchnet::SGD<float> sgd;
     scratchnet::Trainer<float> trainer(net, sgd, train, test, options);
