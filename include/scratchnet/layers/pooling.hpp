@@ -74,13 +74,10 @@ class Pooling : public Layer<T> {
           out[at] = sum / area;
         });
       } else if (tiles()) {
-        for_each_tile([&](Index at, Index first) {
-          argmax[at] = first_maximum<2>(image, Cells{first, 0, 2, 0, 2});
-          out[at] = image[argmax[at]];
-        });
+        max_of_tiles(image, out, argmax);
       } else {
         for_each_window([&](Index at, const Cells& cells) {
-          argmax[at] = first_maximum<0>(image, cells);
+          argmax[at] = first_maximum(image, cells);
           out[at] = image[argmax[at]];
         });
       }
@@ -138,29 +135,13 @@ class Pooling : public Layer<T> {
   };
 
   // The first maximum of a window in its order (row by row): a later cell
-  // wins only when strictly greater. For the book's 2 x 2 windows (kSize 2)
-  // without a branch: after ReLU about half the values are 0, and a branch
-  // per cell mispredicted so often that W6's pooling took 4 ns a window
-  // against 1.5 ns like this. With the window's bounds known only at run time
-  // (kSize 0) the compiler's code for the same arithmetic was slower than
-  // the branch (3 x 3 windows, stride 2, pad 1: 35%), so that keeps it.
-  template <Index kSize>
+  // wins only when strictly greater.
   CellIndex first_maximum(const T* image, const Cells& cells) const {
-    const Index fy0 = kSize > 0 ? 0 : cells.fy0, fy1 = kSize > 0 ? kSize : cells.fy1;
-    const Index fx0 = kSize > 0 ? 0 : cells.fx0, fx1 = kSize > 0 ? kSize : cells.fx1;
-    Index best = cells.first + fy0 * input_.width + fx0;
-    T best_value = image[best];
-    for (Index fy = fy0; fy < fy1; ++fy) {
-      for (Index fx = fx0; fx < fx1; ++fx) {
+    Index best = cells.first + cells.fy0 * input_.width + cells.fx0;
+    for (Index fy = cells.fy0; fy < cells.fy1; ++fy) {
+      for (Index fx = cells.fx0; fx < cells.fx1; ++fx) {
         const Index at = cells.first + fy * input_.width + fx;
-        if constexpr (kSize > 0) {
-          const Index greater = image[at] > best_value;
-          best += greater * (at - best);
-          best_value = std::max(best_value, image[at]);
-        } else if (image[at] > best_value) {
-          best = at;
-          best_value = image[at];
-        }
+        if (image[at] > image[best]) best = at;
       }
     }
     return static_cast<CellIndex>(best);
@@ -177,6 +158,34 @@ class Pooling : public Layer<T> {
     for (Index row = 0; row < output_.channels * output_.height; ++row) {
       for (Index ox = 0; ox < output_.width; ++ox) {
         visit(row * output_.width + ox, 2 * (row * input_.width + ox));
+      }
+    }
+  }
+
+  // first_maximum of every tile, without a branch: after ReLU about half
+  // the values are 0, and a branch per cell mispredicted so often that W6's
+  // pooling took 4 ns a window (1 ns like this). The winner's offset in the
+  // tile moves to a later cell's when that one is strictly greater.
+  void max_of_tiles(const T* image, T* out, CellIndex* argmax) const {
+    const Index width = input_.width;
+    const auto below = static_cast<CellIndex>(width);
+    for (Index row = 0; row < output_.channels * output_.height; ++row) {
+      const T* top = image + 2 * row * width;
+      const T* bottom = top + width;
+      T* best = out + row * output_.width;
+      CellIndex* best_at = argmax + row * output_.width;
+      for (Index ox = 0; ox < output_.width; ++ox) {
+        T value = top[2 * ox];
+        CellIndex offset = 0;
+        const auto visit = [&](T cell, CellIndex cell_offset) {
+          offset += static_cast<CellIndex>(cell > value) * (cell_offset - offset);
+          value = std::max(value, cell);
+        };
+        visit(top[2 * ox + 1], 1);
+        visit(bottom[2 * ox], below);
+        visit(bottom[2 * ox + 1], below + 1);
+        best[ox] = value;
+        best_at[ox] = static_cast<CellIndex>(2 * (row * width + ox)) + offset;
       }
     }
   }
