@@ -165,7 +165,8 @@ class Pooling : public Layer<T> {
   // first_maximum of every tile, without a branch: after ReLU about half
   // the values are 0, and a branch per cell mispredicted so often that W6's
   // pooling took 4 ns a window (1 ns like this). The winner's offset in the
-  // tile moves to a later cell's when that one is strictly greater.
+  // tile moves to a later cell's when that one is strictly greater. A loop
+  // over the rows of its own: through for_each_tile it ran 12% slower.
   void max_of_tiles(const T* image, T* out, CellIndex* argmax) const {
     const Index width = input_.width;
     const auto below = static_cast<CellIndex>(width);
