@@ -134,6 +134,18 @@ int main() {
       "affine(10)";
   expect_zero(("adam, --layers " + conv + ", batch 100").c_str(),
               count_layered_training(conv, scratchnet::Shape{1, 28, 28}, kMnist));
+  // The book's two networks (mnist_train --net simple-conv and deep-conv,
+  // W6 and W7): their products are large enough for Eigen to put its packing
+  // buffers on the heap when they do not fit its stack limit.
+  const std::string simple_conv = "conv(30,5),relu,maxpool(2),affine(100),relu,affine(10)";
+  expect_zero(("adam, --layers " + simple_conv + ", batch 100").c_str(),
+              count_layered_training(simple_conv, scratchnet::Shape{1, 28, 28}, kMnist));
+  const std::string deep_conv =
+      "conv(16,3,pad=1),relu,conv(16,3,pad=1),relu,maxpool(2),conv(32,3,pad=1),relu,"
+      "conv(32,3,pad=2),relu,maxpool(2),conv(64,3,pad=1),relu,conv(64,3,pad=1),relu,maxpool(2),"
+      "affine(50),relu,dropout(0.5),affine(10),dropout(0.5)";
+  expect_zero(("adam, --layers " + deep_conv + ", batch 100").c_str(),
+              count_layered_training(deep_conv, scratchnet::Shape{1, 28, 28}, kMnist));
   // Cross-check that the counter sees allocations at all. The call goes
   // through a volatile pointer: clang elides a new/delete (or malloc/free)
   // pair whose memory is never used, and the probe would count nothing.
