@@ -25,7 +25,9 @@
 # by default each of its large tensors is a fresh mmap whose pages fault in
 # on every step, which on some VMs took most of PyTorch's time (W6 49.7 s,
 # 21 s of it in the kernel, against 9.3 s with these settings). scratchnet
-# allocates nothing after its first batch, so they change nothing for it.
+# allocates nothing after its first batch (tests/alloc), yet where its first
+# batch's buffers land still counts: W6 took 4.00 s with these settings and
+# 4.31 s without (medians of 5 pairs, 2026-12-01, AMD EPYC family 26).
 # Each of W1-W4 also has its floor, Wn-products: only the matrix products of
 # its epoch in a bare Eigen loop, run in the same alternation. The columns
 # "floor s" and "x floor" give it and the workload's time as a multiple of it,
