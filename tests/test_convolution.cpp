@@ -76,6 +76,57 @@ TEST_CASE("A convolution computed by hand", "[conv]") {
   CHECK(padded.forward(two, false) == padded_expected);
 }
 
+// Both col layouts (layers/im2col.hpp; the layer picks one by its shape: the
+// first and last cases here take im2col's, the others the channels-last one)
+// against the definition: y(f, oy, ox) = b(f) + sum over (c, fy, fx) of
+// W(f, (c, fy, fx)) x(c, oy S + fy - P, ox S + fx - P), 0 outside the image;
+// dW(f, (c, fy, fx)) = sum over (n, oy, ox) of dy(f, oy, ox) times that x.
+TEST_CASE("Convolution's output and weight gradient are the defining sums", "[conv]") {
+  struct Case {
+    Shape input;
+    sn::Index filters, size, stride, pad;
+  };
+  for (const Case& c :
+       {Case{{1, 9, 9}, 2, 3, 2, 1}, Case{{3, 6, 6}, 4, 3, 1, 1}, Case{{2, 5, 7}, 3, 3, 2, 1},
+        Case{{2, 5, 5}, 2, 3, 2, 2}, Case{{3, 4, 6}, 5, 2, 2, 0}, Case{{4, 10, 12}, 3, 3, 1, 1}}) {
+    INFO("input " << c.input.to_string() << ", " << c.filters << " filters " << c.size
+                  << ", stride " << c.stride << ", pad " << c.pad);
+    sn::Convolution<double> conv(c.input, c.filters, c.size, c.stride, c.pad);
+    conv.W = normal_matrix(c.filters, c.input.channels * c.size * c.size, 11);
+    conv.b = normal_matrix(1, c.filters, 12);
+    const Matrix<double> x = normal_matrix(2, c.input.size(), 13);
+    const Shape out = conv.output_shape(c.input);
+    const Matrix<double> dy = normal_matrix(2, out.size(), 14);
+    Matrix<double> y = Matrix<double>::Zero(2, out.size());
+    Matrix<double> dW = Matrix<double>::Zero(conv.W.rows(), conv.W.cols());
+    for (sn::Index n = 0; n < 2; ++n) {
+      for (sn::Index f = 0; f < c.filters; ++f) {
+        for (sn::Index oy = 0; oy < out.height; ++oy) {
+          for (sn::Index ox = 0; ox < out.width; ++ox) {
+            const sn::Index at = (f * out.height + oy) * out.width + ox;
+            y(n, at) = conv.b(0, f);
+            for (sn::Index ch = 0; ch < c.input.channels; ++ch) {
+              for (sn::Index fy = 0; fy < c.size; ++fy) {
+                for (sn::Index fx = 0; fx < c.size; ++fx) {
+                  const sn::Index iy = oy * c.stride + fy - c.pad, ix = ox * c.stride + fx - c.pad;
+                  if (iy < 0 || iy >= c.input.height || ix < 0 || ix >= c.input.width) continue;
+                  const double value = x(n, (ch * c.input.height + iy) * c.input.width + ix);
+                  const sn::Index k = (ch * c.size + fy) * c.size + fx;
+                  y(n, at) += conv.W(f, k) * value;
+                  dW(f, k) += dy(n, at) * value;
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    CHECK((conv.forward(x, true) - y).cwiseAbs().maxCoeff() < 1e-12);
+    conv.backward(dy);
+    CHECK((conv.dW - dW).cwiseAbs().maxCoeff() < 1e-12);
+  }
+}
+
 TEST_CASE("Pooling computed by hand, ties to the first maximum", "[conv]") {
   Matrix<double> x(1, 16);
   x << 1, 2, 5, 5,   //

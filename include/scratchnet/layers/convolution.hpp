@@ -2,7 +2,8 @@
 // bias each, moved by stride S over the input padded by P on every side; an
 // input of C x H x W gives FN x OH x OW (layers/im2col.hpp). As the book,
 // on im2col and one matrix product: W holds a filter per row, C FH FW values
-// in (c, fy, fx) order.
+// in (c, fy, fx) order. A layer on many channels multiplies the col of
+// im2col_channels_last instead, with a copy of W in its (fy, fx, c) order.
 #pragma once
 
 #include <cstdint>
@@ -33,6 +34,7 @@ class Convolution : public WeightedLayer<T> {
       : input_(input), window_{size, size, stride, pad} {
     require(filters >= 1, "conv", "needs at least 1 filter");
     output_ = window_.output_shape(input, filters, "conv");
+    channels_last_ = size * input.channels > output_.width;
     const Index fan_in = input.channels * size * size;
     W = dW = Matrix<T>::Zero(filters, fan_in);
     b = db = Matrix<T>::Zero(1, filters);
@@ -91,11 +93,16 @@ class Convolution : public WeightedLayer<T> {
   const Matrix<T>& forward(const Matrix<T>& x, bool /*train*/) override {
     x_ = &x;
     out_.resize(x.rows(), output_.size());
+    if (channels_last_) reorder_filters(W, filters_channels_last_, true);
     for_each_part(x.rows(), [&](Part& part, Index n) {
-      im2col(x.row(n).data(), input_, window_, output_, part.padded, part.col);
+      fill_col(x.row(n).data(), part);
       RowMap y(out_.row(n).data(), W.rows(), output_.spatial_size());
       y.colwise() = b.row(0).transpose();  // saves Eigen's zeroing of y before the product
-      y.noalias() += W * part.col;
+      if (channels_last_) {
+        y.noalias() += filters_channels_last_ * part.col.transpose();
+      } else {
+        y.noalias() += W * part.col;
+      }
     });
     return out_;
   }
@@ -110,21 +117,34 @@ class Convolution : public WeightedLayer<T> {
     }
     for_each_part(dout.rows(), [&](Part& part, Index n) {
       const ConstRowMap dy(dout.row(n).data(), W.rows(), output_.spatial_size());
-      im2col(x_->row(n).data(), input_, window_, output_, part.padded, part.col);
-      part.dW.noalias() += dy * part.col.transpose();
+      fill_col(x_->row(n).data(), part);
+      if (channels_last_) {
+        part.dW.noalias() += dy * part.col;
+      } else {
+        part.dW.noalias() += dy * part.col.transpose();
+      }
       part.db += dy.rowwise().sum().transpose();
-      if (input_gradient_) {
+      if (!input_gradient_) return;
+      dx_.row(n).setZero();
+      if (channels_last_) {
+        part.dcol.noalias() = dy.transpose() * filters_channels_last_;
+        col2im_channels_last_add(part.dcol, input_, window_, output_, part.dpadded,
+                                 dx_.row(n).data());
+      } else {
         part.dcol.noalias() = W.transpose() * dy;
-        dx_.row(n).setZero();
         col2im_add(part.dcol, input_, window_, output_, part.dpadded, dx_.row(n).data());
       }
     });
-    dW = parts_.front().dW;
-    db = parts_.front().db;
     for (std::size_t p = 1; p < parts_.size(); ++p) {
-      dW += parts_[p].dW;
-      db += parts_[p].db;
+      parts_.front().dW += parts_[p].dW;
+      parts_.front().db += parts_[p].db;
     }
+    if (channels_last_) {
+      reorder_filters(parts_.front().dW, dW, false);
+    } else {
+      dW = parts_.front().dW;
+    }
+    db = parts_.front().db;
     return dx_;
   }
 
@@ -146,6 +166,28 @@ class Convolution : public WeightedLayer<T> {
     Matrix<T> padded, col, dpadded, dcol, dW, db;
   };
 
+  // The col of sample `image` into part.col, in the layout of the layer.
+  void fill_col(const T* image, Part& part) {
+    if (channels_last_) {
+      im2col_channels_last(image, input_, window_, output_, part.padded, part.col);
+    } else {
+      im2col(image, input_, window_, output_, part.padded, part.col);
+    }
+  }
+
+  // to = from with each filter's values from (c, fy, fx) order to (fy, fx, c)
+  // order (to_channels_last) or back.
+  void reorder_filters(const Matrix<T>& from, Matrix<T>& to, bool to_channels_last) const {
+    const Index channels = input_.channels, cells = window_.height * window_.width;
+    to.resize(from.rows(), from.cols());
+    for (Index c = 0; c < channels; ++c) {
+      for (Index cell = 0; cell < cells; ++cell) {
+        const Index first = c * cells + cell, last = cell * channels + c;
+        to.col(to_channels_last ? last : first) = from.col(to_channels_last ? first : last);
+      }
+    }
+  }
+
   // body(part, n) for every sample n of a batch of `rows`, each part's
   // samples in order on one thread.
   template <typename Body>
@@ -160,6 +202,12 @@ class Convolution : public WeightedLayer<T> {
 
   Shape input_, output_;
   Window window_;
+  // The col in runs of FW C values (im2col_channels_last) when they are
+  // longer than im2col's runs of OW: a layer of 16 channels of 28 x 28 and
+  // 3 x 3 filters, forward and backward, 13% faster, one of 64 channels of
+  // 8 x 8 30% faster; one channel of 28 x 28 twice as slow.
+  bool channels_last_ = false;
+  Matrix<T> filters_channels_last_;  // W in im2col_channels_last's order
   const Matrix<T>* x_ = nullptr;
   std::vector<Part> parts_ = std::vector<Part>(kParts);
   Matrix<T> out_, dx_;

@@ -9,10 +9,17 @@
 // way each row of col is filled in runs along the image's rows, and one
 // sample's col (at most 450 KB in the book's networks) stays in the cache
 // between im2col and the product that reads it.
+//
+// im2col_channels_last is the same col transposed, with the values a filter
+// reads in (fy, fx, c) order: a row per window position, filled from a copy of
+// the image with each pixel's C channels side by side. Its runs are the FW C
+// values of FW neighbouring pixels, where im2col's are OW values of an image
+// row: the longer run is the faster to copy (layers/convolution.hpp chooses).
 #pragma once
 
 #include <algorithm>
 #include <string>
+#include <type_traits>
 
 #include "scratchnet/core/errors.hpp"
 #include "scratchnet/core/matrix.hpp"
@@ -138,6 +145,80 @@ void col2im_add(const Matrix<T>& dcol, const Shape& in, const Window& w, const S
   for (Index c = 0; c < in.channels; ++c) {
     detail::ImageRows<T>(image + c * in.spatial_size(), in.height, in.width) +=
         detail::padded_interior(padded, in, w.pad, c);
+  }
+}
+
+namespace detail {
+
+// The image (C x H x W) with each pixel's channels side by side, padded by P:
+// (H + 2P) x ((W + 2P) C). Only the interior is written, so the border is
+// zeroed only when the matrix gets its size.
+template <typename T>
+auto channels_last_interior(Matrix<T>& padded, const Shape& in, Index pad, Index y) {
+  return Eigen::Map<Matrix<T>>(padded.row(y + pad).data() + pad * in.channels, in.width,
+                               in.channels);
+}
+// Row y of every channel of an image: C x W.
+template <typename Value>
+auto image_row(Value* image, const Shape& in, Index y) {
+  using Rows = std::conditional_t<std::is_const_v<Value>, const Matrix<std::remove_const_t<Value>>,
+                                  Matrix<Value>>;
+  return Eigen::Map<Rows, 0, Eigen::OuterStride<>>(image + y * in.width, in.channels, in.width,
+                                                   Eigen::OuterStride<>(in.spatial_size()));
+}
+
+// run(p, fy, first) for every window position p = oy OW + ox and filter row
+// fy: its FW C values start at index first of the channels-last padded image.
+template <typename Run>
+void for_each_channels_last_run(const Shape& in, const Window& w, const Shape& out,
+                                const Run& run) {
+  const Index row_values = (in.width + 2 * w.pad) * in.channels;
+  for (Index oy = 0; oy < out.height; ++oy) {
+    for (Index ox = 0; ox < out.width; ++ox) {
+      for (Index fy = 0; fy < w.height; ++fy) {
+        run(oy * out.width + ox, fy,
+            (oy * w.stride + fy) * row_values + ox * w.stride * in.channels);
+      }
+    }
+  }
+}
+
+}  // namespace detail
+
+// col = im2col_channels_last(image) for one sample: (OH OW) x (FH FW C),
+// row-major, col(oy OW + ox, (fy FW + fx) C + c) = x(c, oy S + fy - P, ox S + fx - P).
+template <typename T>
+void im2col_channels_last(const T* image, const Shape& in, const Window& w, const Shape& out,
+                          Matrix<T>& padded, Matrix<T>& col) {
+  const Index run_length = w.width * in.channels;
+  col.resize(out.spatial_size(), w.height * run_length);
+  const Index rows = in.height + 2 * w.pad, cols = (in.width + 2 * w.pad) * in.channels;
+  if (padded.rows() != rows || padded.cols() != cols) padded.setZero(rows, cols);
+  for (Index y = 0; y < in.height; ++y) {
+    detail::channels_last_interior(padded, in, w.pad, y) =
+        detail::image_row(image, in, y).transpose();
+  }
+  detail::for_each_channels_last_run(in, w, out, [&](Index p, Index fy, Index first) {
+    std::copy_n(padded.data() + first, run_length, col.row(p).data() + fy * run_length);
+  });
+}
+
+// image += col2im_channels_last(dcol) for one sample, dcol laid out as
+// im2col_channels_last's col; padded is room for the channels-last gradient.
+template <typename T>
+void col2im_channels_last_add(const Matrix<T>& dcol, const Shape& in, const Window& w,
+                              const Shape& out, Matrix<T>& padded, T* image) {
+  using Run = Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>>;
+  using ConstRun = Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>>;
+  const Index run_length = w.width * in.channels;
+  padded.setZero(in.height + 2 * w.pad, (in.width + 2 * w.pad) * in.channels);
+  detail::for_each_channels_last_run(in, w, out, [&](Index p, Index fy, Index first) {
+    Run(padded.data() + first, run_length) +=
+        ConstRun(dcol.row(p).data() + fy * run_length, run_length);
+  });
+  for (Index y = 0; y < in.height; ++y) {
+    detail::image_row(image, in, y) +=
+        detail::channels_last_interior(padded, in, w.pad, y).transpose();
   }
 }
 
