@@ -79,6 +79,10 @@ class Convolution : public WeightedLayer<T> {
     return output_;
   }
 
+  // Whether the col has a row per window position (im2col_channels_last)
+  // rather than one per filter value (im2col).
+  bool uses_channels_last_col() const { return channels_last_; }
+
   // W from the init rule with the fan-in C FH FW; b = 0.
   void initialize(const WeightInit& init, Rng& rng) override {
     rng.fill_normal(W, init.stddev(W.cols()));
