@@ -13,7 +13,7 @@
 // and test accuracy of each) and batch_norm_compare.png, a grid of curves.
 #include <cmath>
 
-#include "common/chapter6.hpp"
+#include "common/sgd_experiment.hpp"
 
 namespace {
 
@@ -22,16 +22,10 @@ using examples::format;
 
 struct Settings {
   examples::CommonFlags common;
-  sn::Index train_size = 1000;
-  sn::Index test_size = 0;
-  int epochs = 20;
-  sn::Index batch = 100;
-  double lr = 0.01;
+  examples::SgdExperimentFlags sgd{1000, 0, 20, 100, 0.01, 5, 100};
   int scales = 16;
   double scale_max = 1;
   double scale_min = 1e-4;
-  int hidden_layers = 5;
-  sn::Index hidden_size = 100;
 };
 
 struct Run {
@@ -48,7 +42,8 @@ int run(const Settings& s) {
   }
   const examples::Stopwatch clock;
   const auto dir = examples::prepare_out_dir(s.common.out_dir);
-  const auto data = examples::load_data(s.common.data_dir, s.train_size, s.test_size);
+  const examples::SgdExperiment experiment = examples::prepare_sgd_experiment(s.sgd, s.common);
+  const auto& data = experiment.data;
 
   // np.logspace(0, -4, 16): scale_max down to scale_min, equal steps in log.
   std::vector<double> scales;
@@ -57,33 +52,24 @@ int run(const Settings& s) {
     scales.push_back(std::pow(
         10.0, std::log10(s.scale_max) + t * (std::log10(s.scale_min) - std::log10(s.scale_max))));
   }
-  const double per_epoch = examples::iterations_per_epoch(data.train.size(), s.batch);
-  examples::BookLoop loop;
-  loop.batch = s.batch;
-  loop.iterations = examples::iterations_for_evaluations(s.epochs, per_epoch);
-  loop.record_loss = false;
-  const auto batches = examples::draw_batches(data.train.size(), s.batch, loop.iterations,
-                                              examples::derived_seed(s.common.seed, 1));
 
   // Run 2k is scale k without batch norm, 2k + 1 with it.
   std::vector<Run> runs(2 * scales.size());
   examples::parallel_for(static_cast<int>(runs.size()), s.common.jobs, [&](int r) {
     const std::size_t k = static_cast<std::size_t>(r) / 2;
     const bool batchnorm = r % 2 == 1;
-    sn::MultiLayerNetOptions options;
-    options.input_size = data.train.features();
-    options.hidden_sizes.assign(static_cast<std::size_t>(s.hidden_layers), s.hidden_size);
+    sn::MultiLayerNetOptions options = experiment.network(s.sgd, s.common.seed);
     options.weight_init = sn::WeightInit(scales[k]);
     options.use_batchnorm = batchnorm;
-    options.seed = examples::derived_seed(s.common.seed, 0);
     sn::MultiLayerNet<float> net(options);
-    sn::SGD<float> sgd(s.lr);
+    sn::SGD<float> sgd(s.sgd.lr);
     Run& run = runs[static_cast<std::size_t>(r)];
-    examples::train_book_loop(net, sgd, data.train, batches, loop, [&](sn::Index i) {
-      if (!examples::is_evaluation_step(i, per_epoch)) return;
-      run.train_accuracy.push_back(net.accuracy(data.train.x, data.train.labels));
-      run.iteration.push_back(i);
-    });
+    examples::train_book_loop(
+        net, sgd, data.train, experiment.batches, experiment.loop, [&](sn::Index i) {
+          if (!examples::is_evaluation_step(i, experiment.per_epoch)) return;
+          run.train_accuracy.push_back(net.accuracy(data.train.x, data.train.labels));
+          run.iteration.push_back(i);
+        });
     run.test_accuracy = net.accuracy(data.test.x, data.test.labels);
   });
 
@@ -119,7 +105,7 @@ int run(const Settings& s) {
 
   const auto png = dir / "batch_norm_compare.png";
   examples::draw("batch_norm_grid.gp", dir / "batch_norm_compare.csv", png,
-                 {{"scales", titles}, {"epochs", std::to_string(s.epochs)}});
+                 {{"scales", titles}, {"epochs", std::to_string(s.sgd.epochs)}});
   std::printf("wrote batch_norm_compare.csv and summary.csv in %s (%.1f s)\n", dir.string().c_str(),
               clock.seconds());
   return 0;
@@ -134,21 +120,7 @@ int main(int argc, char** argv) {
       "batch_norm_compare"};
   Settings s;
   examples::add_common_flags(app, s.common, "batch_norm_compare");
-  app.add_option("--train-size", s.train_size, "training samples (the first N)")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  app.add_option("--test-size", s.test_size, "test samples for the final test accuracy (0 = all)")
-      ->check(examples::not_negative())
-      ->capture_default_str();
-  app.add_option("--epochs", s.epochs, "evaluations, one per epoch of train-size / batch updates")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  app.add_option("--batch", s.batch, "mini-batch size")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  app.add_option("--lr", s.lr, "SGD learning rate")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
+  examples::add_sgd_experiment_flags(app, s.sgd, "test samples for the final test accuracy");
   app.add_option("--scales", s.scales, "initial weight scales (panels)")
       ->check(CLI::PositiveNumber)
       ->check(examples::at_most(64, "more panels than the figure can show"))
@@ -157,12 +129,6 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   app.add_option("--scale-min", s.scale_min, "smallest weight scale")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  app.add_option("--hidden-layers", s.hidden_layers, "hidden layers")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  app.add_option("--hidden-size", s.hidden_size, "units per hidden layer")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   return examples::run(app, argc, argv, [&] { return run(s); });

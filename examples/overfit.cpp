@@ -16,7 +16,7 @@
 //
 // Writes overfit.csv (run,epoch,iteration,train_accuracy,test_accuracy),
 // summary.csv (final accuracies and their gap) and overfit.png.
-#include "common/chapter6.hpp"
+#include "common/sgd_experiment.hpp"
 
 namespace {
 
@@ -25,17 +25,11 @@ using examples::format;
 
 struct Settings {
   examples::CommonFlags common;
-  sn::Index train_size = 300;
-  sn::Index test_size = 0;
-  int epochs = 201;
-  sn::Index batch = 100;
-  double lr = 0.01;
+  examples::SgdExperimentFlags sgd{300, 0, 201, 100, 0.01, 6, 100};
   double weight_decay = 0.1;
   double dropout = 0.2;
   double l1 = 0.004;
   double max_norm = 1.1;
-  int hidden_layers = 6;
-  sn::Index hidden_size = 100;
 };
 
 struct Setup {
@@ -56,7 +50,8 @@ struct Run {
 int run(const Settings& s) {
   const examples::Stopwatch clock;
   const auto dir = examples::prepare_out_dir(s.common.out_dir);
-  const auto data = examples::load_data(s.common.data_dir, s.train_size, s.test_size);
+  const examples::SgdExperiment experiment = examples::prepare_sgd_experiment(s.sgd, s.common);
+  const auto& data = experiment.data;
 
   std::vector<Setup> setups{
       {"plain", "No regularisation", 0, 0},
@@ -67,36 +62,27 @@ int run(const Settings& s) {
   if (s.max_norm > 0) {
     setups.push_back({"max_norm", "Max-norm c " + format("%g", s.max_norm), 0, 0, 0, s.max_norm});
   }
-  const double per_epoch = examples::iterations_per_epoch(data.train.size(), s.batch);
-  examples::BookLoop loop;
-  loop.batch = s.batch;
-  loop.iterations = examples::iterations_for_evaluations(s.epochs, per_epoch);
-  loop.record_loss = false;
-  const auto batches = examples::draw_batches(data.train.size(), s.batch, loop.iterations,
-                                              examples::derived_seed(s.common.seed, 1));
 
   std::vector<Run> runs(setups.size());
   examples::parallel_for(static_cast<int>(setups.size()), s.common.jobs, [&](int k) {
     const examples::Stopwatch run_clock;
     const Setup& setup = setups[static_cast<std::size_t>(k)];
-    sn::MultiLayerNetOptions options;
-    options.input_size = data.train.features();
-    options.hidden_sizes.assign(static_cast<std::size_t>(s.hidden_layers), s.hidden_size);
+    sn::MultiLayerNetOptions options = experiment.network(s.sgd, s.common.seed);
     options.weight_init = sn::WeightInit::he();
     options.weight_decay_lambda = setup.weight_decay;
     options.dropout_ratio = setup.dropout;
     options.l1_lambda = setup.l1;
     options.max_norm = setup.max_norm;
-    options.seed = examples::derived_seed(s.common.seed, 0);
     sn::MultiLayerNet<float> net(options);
-    sn::SGD<float> sgd(s.lr);
+    sn::SGD<float> sgd(s.sgd.lr);
     Run& run = runs[static_cast<std::size_t>(k)];
-    examples::train_book_loop(net, sgd, data.train, batches, loop, [&](sn::Index i) {
-      if (!examples::is_evaluation_step(i, per_epoch)) return;
-      run.train_accuracy.push_back(net.accuracy(data.train.x, data.train.labels));
-      run.test_accuracy.push_back(net.accuracy(data.test.x, data.test.labels));
-      run.iteration.push_back(i);
-    });
+    examples::train_book_loop(
+        net, sgd, data.train, experiment.batches, experiment.loop, [&](sn::Index i) {
+          if (!examples::is_evaluation_step(i, experiment.per_epoch)) return;
+          run.train_accuracy.push_back(net.accuracy(data.train.x, data.train.labels));
+          run.test_accuracy.push_back(net.accuracy(data.test.x, data.test.labels));
+          run.iteration.push_back(i);
+        });
     run.seconds = run_clock.seconds();
     examples::say(setup.name + std::string(13 - std::min<std::size_t>(12, setup.name.size()), ' ') +
                   format("final train acc %.4f", run.train_accuracy.back()) +
@@ -141,21 +127,7 @@ int main(int argc, char** argv) {
       "overfit"};
   Settings s;
   examples::add_common_flags(app, s.common, "overfit");
-  app.add_option("--train-size", s.train_size, "training samples (the first N)")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  app.add_option("--test-size", s.test_size, "test samples evaluated each epoch (0 = all)")
-      ->check(examples::not_negative())
-      ->capture_default_str();
-  app.add_option("--epochs", s.epochs, "evaluations, one per epoch of train-size / batch updates")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  app.add_option("--batch", s.batch, "mini-batch size")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  app.add_option("--lr", s.lr, "SGD learning rate")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
+  examples::add_sgd_experiment_flags(app, s.sgd, "test samples evaluated each epoch");
   app.add_option("--weight-decay", s.weight_decay, "lambda of the weight decay run")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
@@ -167,12 +139,6 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--max-norm", s.max_norm, "c of the max-norm run (0 = no max-norm run)")
       ->check(examples::finite_not_negative())
-      ->capture_default_str();
-  app.add_option("--hidden-layers", s.hidden_layers, "hidden layers")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  app.add_option("--hidden-size", s.hidden_size, "units per hidden layer")
-      ->check(CLI::PositiveNumber)
       ->capture_default_str();
   return examples::run(app, argc, argv, [&] { return run(s); });
 }
