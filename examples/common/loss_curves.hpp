@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "book_loop.hpp"
 #include "chapter6.hpp"
 
 namespace examples {
