@@ -36,6 +36,16 @@ function(expect_one_line_error expected)
   endif()
 endfunction()
 
+# expect_one_line_error, with no epoch trained before it: the program refused
+# what it was given before its first epoch.
+function(expect_refusal_before_training expected)
+  expect_one_line_error("${expected}" ${ARGN})
+  string(FIND "${ignored}" "epoch " trained)
+  if(NOT trained EQUAL -1)
+    message(FATAL_ERROR "'${expected}' was found only after training:\n${ignored}")
+  endif()
+endfunction()
+
 function(last_line text out_var)
   string(STRIP "${text}" text)
   string(REGEX REPLACE ".*\n" "" line "${text}")
@@ -176,12 +186,8 @@ foreach(case
       list(APPEND flags ${flag_and_value})
     endif()
   endforeach()
-  expect_one_line_error("${expected}" ${TRAIN} ${flags} --epochs 4 --checkpoint ${WORK}/run.ckpt
-                        --resume ${parts})
-  string(FIND "${ignored}" "epoch " trained)
-  if(NOT trained EQUAL -1)
-    message(FATAL_ERROR "'${expected}' was found only after training:\n${ignored}")
-  endif()
+  expect_refusal_before_training("${expected}" ${TRAIN} ${flags} --epochs 4
+                                 --checkpoint ${WORK}/run.ckpt --resume ${parts})
 endforeach()
 expect_one_line_error("--checkpoint: ${WORK}/run.ckpt exists; add --resume" ${TRAIN} ${small}
                       --epochs 1 --checkpoint ${WORK}/run.ckpt)
@@ -341,11 +347,7 @@ foreach(case
     "nodir/x.bin: cannot save|--save;${WORK}/nodir/x.bin")
   string(REPLACE "|" ";" parts "${case}")
   list(POP_FRONT parts expected)
-  expect_one_line_error("${expected}" ${TRAIN} ${tiny} --epochs 1 ${parts})
-  string(FIND "${ignored}" "epoch " trained)
-  if(NOT trained EQUAL -1)
-    message(FATAL_ERROR "'${expected}' was found only after training:\n${ignored}")
-  endif()
+  expect_refusal_before_training("${expected}" ${TRAIN} ${tiny} --epochs 1 ${parts})
 endforeach()
 if(made_device EQUAL 0)
   expect_one_line_error("nul: cannot save: it is a character device" ${TRAIN} ${tiny} --epochs 1
@@ -429,9 +431,5 @@ foreach(case
     "--max-norm: two is not a number|--max-norm;two")
   string(REPLACE "|" ";" parts "${case}")
   list(POP_FRONT parts expected)
-  expect_one_line_error("${expected}" ${TRAIN} ${tiny} --epochs 2 ${parts})
-  string(FIND "${ignored}" "epoch " trained)
-  if(NOT trained EQUAL -1)
-    message(FATAL_ERROR "'${expected}' was found only after training:\n${ignored}")
-  endif()
+  expect_refusal_before_training("${expected}" ${TRAIN} ${tiny} --epochs 2 ${parts})
 endforeach()
