@@ -1,7 +1,7 @@
 # Runs one example program with outputs that must not fool it:
 #
 #   cmake -DPROGRAM=<exe> -DARGS="<flags>" -DWORK=<dir> -DCSV=<first csv>
-#         [-DDATA=<dir>] -P run_hostile_test.cmake
+#         [-DDATA=<dir>] [-DEMULATOR=<exe>,<arg>...] -P run_hostile_test.cmake
 #
 # - --out names that were gnuplot code (a backslash before a quote ended
 #   gnuplot's string, backquotes ran inside it) or commands to gnuplot (a data
@@ -12,6 +12,8 @@
 #   code 2, and the FIFO still there (the program used to wait for a reader).
 # WORK is the test's own scratch folder, and the program runs in it. Skipped,
 # as run_example_test.cmake, when DATA names a folder that does not exist.
+# EMULATOR (a cross build's, comma separated) runs the program, as in
+# run_example_test.cmake.
 cmake_minimum_required(VERSION 3.25)
 
 if(DEFINED DATA AND NOT DATA STREQUAL "" AND NOT IS_DIRECTORY "${DATA}")
@@ -22,11 +24,17 @@ endif()
 file(REMOVE_RECURSE "${WORK}")
 file(MAKE_DIRECTORY "${WORK}")
 separate_arguments(arguments UNIX_COMMAND "${ARGS}")
+string(REPLACE "," ";" EMULATOR "${EMULATOR}")
+if(EMULATOR)
+  set(run_timeout 600)  # qemu runs the program 30 to 300 times slower
+else()
+  set(run_timeout 60)
+endif()
 find_program(GNUPLOT gnuplot)
 
 function(run_in_work out_dir expected_code)
-  execute_process(COMMAND "${PROGRAM}" ${arguments} --out "${out_dir}"
-                  WORKING_DIRECTORY "${WORK}" TIMEOUT 60
+  execute_process(COMMAND ${EMULATOR} "${PROGRAM}" ${arguments} --out "${out_dir}"
+                  WORKING_DIRECTORY "${WORK}" TIMEOUT ${run_timeout}
                   RESULT_VARIABLE status OUTPUT_VARIABLE output ERROR_VARIABLE errors)
   if(NOT status STREQUAL expected_code)
     message(FATAL_ERROR "--out '${out_dir}': exit ${status}, expected ${expected_code}:\n"
