@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <string>
 
@@ -48,6 +49,26 @@ double input_gradient_error(sn::Layer<double>& layer, Matrix<double> x) {
   return worst;
 }
 
+// A convolution layer's input shape and settings: a case of the tests below
+// that check the layer against its definition and against central differences.
+struct ConvolutionCase {
+  Shape input;
+  sn::Index filters, size, stride, pad;
+};
+
+// Calls check with each case and a layer made to it, the case named in the
+// message of any failure.
+void check_convolutions(
+    std::initializer_list<ConvolutionCase> cases,
+    const std::function<void(const ConvolutionCase&, sn::Convolution<double>&)>& check) {
+  for (const ConvolutionCase& c : cases) {
+    INFO("input " << c.input.to_string() << ", " << c.filters << " filters " << c.size
+                  << ", stride " << c.stride << ", pad " << c.pad);
+    sn::Convolution<double> conv(c.input, c.filters, c.size, c.stride, c.pad);
+    check(c, conv);
+  }
+}
+
 }  // namespace
 
 TEST_CASE("A convolution computed by hand", "[conv]") {
@@ -82,16 +103,11 @@ TEST_CASE("A convolution computed by hand", "[conv]") {
 // W(f, (c, fy, fx)) x(c, oy S + fy - P, ox S + fx - P), 0 outside the image;
 // dW(f, (c, fy, fx)) = sum over (n, oy, ox) of dy(f, oy, ox) times that x.
 TEST_CASE("Convolution's output and weight gradient are the defining sums", "[conv]") {
-  struct Case {
-    Shape input;
-    sn::Index filters, size, stride, pad;
-  };
-  for (const Case& c :
-       {Case{{1, 9, 9}, 2, 3, 2, 1}, Case{{3, 6, 6}, 4, 3, 1, 1}, Case{{2, 5, 7}, 3, 3, 2, 1},
-        Case{{2, 5, 5}, 2, 3, 2, 2}, Case{{3, 4, 6}, 5, 2, 2, 0}, Case{{4, 10, 12}, 3, 3, 1, 1}}) {
-    INFO("input " << c.input.to_string() << ", " << c.filters << " filters " << c.size
-                  << ", stride " << c.stride << ", pad " << c.pad);
-    sn::Convolution<double> conv(c.input, c.filters, c.size, c.stride, c.pad);
+  const auto cases = {
+      ConvolutionCase{{1, 9, 9}, 2, 3, 2, 1}, ConvolutionCase{{3, 6, 6}, 4, 3, 1, 1},
+      ConvolutionCase{{2, 5, 7}, 3, 3, 2, 1}, ConvolutionCase{{2, 5, 5}, 2, 3, 2, 2},
+      ConvolutionCase{{3, 4, 6}, 5, 2, 2, 0}, ConvolutionCase{{4, 10, 12}, 3, 3, 1, 1}};
+  check_convolutions(cases, [](const ConvolutionCase& c, sn::Convolution<double>& conv) {
     conv.W = normal_matrix(c.filters, c.input.channels * c.size * c.size, 11);
     conv.b = normal_matrix(1, c.filters, 12);
     const Matrix<double> x = normal_matrix(2, c.input.size(), 13);
@@ -124,7 +140,7 @@ TEST_CASE("Convolution's output and weight gradient are the defining sums", "[co
     CHECK((conv.forward(x, true) - y).cwiseAbs().maxCoeff() < 1e-12);
     conv.backward(dy);
     CHECK((conv.dW - dW).cwiseAbs().maxCoeff() < 1e-12);
-  }
+  });
 }
 
 TEST_CASE("Pooling computed by hand, ties to the first maximum", "[conv]") {
@@ -199,21 +215,16 @@ TEST_CASE("Max pooling agrees with a window-by-window search, ties and overlaps 
 }
 
 TEST_CASE("Convolution and pooling input gradients match central differences", "[conv][gradient]") {
-  struct Case {
-    Shape input;
-    sn::Index filters, size, stride, pad;
-  };
-  for (const Case& c :
-       {Case{{1, 5, 5}, 2, 3, 1, 0}, Case{{3, 6, 6}, 4, 3, 1, 1}, Case{{2, 7, 7}, 3, 3, 2, 1},
-        Case{{2, 5, 5}, 2, 3, 2, 2}, Case{{3, 4, 6}, 5, 2, 2, 0}}) {
-    INFO("input " << c.input.to_string() << ", " << c.filters << " filters " << c.size
-                  << ", stride " << c.stride << ", pad " << c.pad);
-    sn::Convolution<double> conv(c.input, c.filters, c.size, c.stride, c.pad);
+  const auto cases = {
+      ConvolutionCase{{1, 5, 5}, 2, 3, 1, 0}, ConvolutionCase{{3, 6, 6}, 4, 3, 1, 1},
+      ConvolutionCase{{2, 7, 7}, 3, 3, 2, 1}, ConvolutionCase{{2, 5, 5}, 2, 3, 2, 2},
+      ConvolutionCase{{3, 4, 6}, 5, 2, 2, 0}};
+  check_convolutions(cases, [](const ConvolutionCase& c, sn::Convolution<double>& conv) {
     sn::Rng rng(5);
     conv.initialize(sn::WeightInit::he(), rng);
     conv.b = normal_matrix(1, c.filters, 6);
     CHECK(input_gradient_error(conv, normal_matrix(3, c.input.size(), 8)) < 1e-7);
-  }
+  });
   for (const sn::PoolingKind how : {sn::PoolingKind::max, sn::PoolingKind::average}) {
     for (const sn::Index stride : {1, 2}) {
       for (const sn::Index pad : {0, 1}) {
