@@ -1,8 +1,9 @@
 // Forward and backward of one Convolution layer at each shape of the book's
 // SimpleConvNet (its first layer) and DeepConvNet (all six), a batch of 100,
-// one thread: the measurement behind docs/performance.md's choice of col
-// layout per layer. Prints the median of 15 repetitions in milliseconds and
-// which col the layer uses.
+// one thread: the measurement behind docs/performance.md's choice of
+// algorithm per layer. Prints the median of 15 repetitions in milliseconds and
+// what the layer uses: Winograd's F(2x2, 3x3) (its dW still from a col), or
+// im2col's or the channels-last col for everything.
 //
 //   conv_layers
 #include <algorithm>
@@ -44,7 +45,7 @@ int main() {
                                {{64, 8, 8}, 64, 3, 1, true}};
   scratchnet::Rng rng(1);
   double forward_total = 0, backward_total = 0;
-  std::printf("%-10s %7s %6s %4s %-14s %10s %11s\n", "input", "filters", "size", "pad", "col",
+  std::printf("%-10s %7s %6s %4s %-14s %10s %11s\n", "input", "filters", "size", "pad", "algorithm",
               "forward ms", "backward ms");
   for (const LayerShape& s : shapes) {
     scratchnet::Convolution<float> conv(s.input, s.filters, s.size, 1, s.pad);
@@ -61,7 +62,10 @@ int main() {
     backward_total += backward;
     std::printf("%-10s %7ld %6ld %4ld %-14s %10.2f %11.2f\n", s.input.to_string().c_str(),
                 static_cast<long>(s.filters), static_cast<long>(s.size), static_cast<long>(s.pad),
-                conv.uses_channels_last_col() ? "channels-last" : "im2col", forward, backward);
+                conv.uses_winograd()            ? "winograd"
+                : conv.uses_channels_last_col() ? "channels-last"
+                                                : "im2col",
+                forward, backward);
   }
   std::printf("%-44s %10.2f %11.2f\n", "all", forward_total, backward_total);
   return 0;

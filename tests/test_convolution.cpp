@@ -1,5 +1,6 @@
 // Convolution and pooling (layers/convolution.hpp, layers/pooling.hpp,
-// layers/im2col.hpp): outputs computed by hand, input gradients against
+// layers/im2col.hpp, layers/winograd.hpp): outputs computed by hand and by
+// their defining sums, with every algorithm of the layer, input gradients against
 // central differences for stride 1 and 2, padding 0 to 2, several channels,
 // filters and rows, networks of them against the numerical gradient, and
 // shapes that do not fit refused by name.
@@ -97,17 +98,26 @@ TEST_CASE("A convolution computed by hand", "[conv]") {
   CHECK(padded.forward(two, false) == padded_expected);
 }
 
-// Both col layouts (layers/im2col.hpp; the layer picks one by its shape: the
-// first and last cases here take im2col's, the others the channels-last one)
-// against the definition: y(f, oy, ox) = b(f) + sum over (c, fy, fx) of
+// Every way the layer computes (the layer picks one by its shape: im2col's col
+// for the first and sixth cases here, the channels-last col for the others up
+// to the sixth, Winograd's F(2x2, 3x3) for the last four, of 3 x 3 filters,
+// stride 1, 8 or more channels; odd outputs, pads 0 to 2) against the
+// definition: y(f, oy, ox) = b(f) + sum over (c, fy, fx) of
 // W(f, (c, fy, fx)) x(c, oy S + fy - P, ox S + fx - P), 0 outside the image;
-// dW(f, (c, fy, fx)) = sum over (n, oy, ox) of dy(f, oy, ox) times that x.
-TEST_CASE("Convolution's output and weight gradient are the defining sums", "[conv]") {
+// dW(f, (c, fy, fx)) = sum over (n, oy, ox) of dy(f, oy, ox) times that x,
+// dx at that x the sum of dy(f, oy, ox) W(f, (c, fy, fx)), db(f) the sum of
+// dy(f, oy, ox).
+TEST_CASE("Convolution's output and gradients are the defining sums", "[conv]") {
   const auto cases = {
       ConvolutionCase{{1, 9, 9}, 2, 3, 2, 1}, ConvolutionCase{{3, 6, 6}, 4, 3, 1, 1},
       ConvolutionCase{{2, 5, 7}, 3, 3, 2, 1}, ConvolutionCase{{2, 5, 5}, 2, 3, 2, 2},
-      ConvolutionCase{{3, 4, 6}, 5, 2, 2, 0}, ConvolutionCase{{4, 10, 12}, 3, 3, 1, 1}};
-  check_convolutions(cases, [](const ConvolutionCase& c, sn::Convolution<double>& conv) {
+      ConvolutionCase{{3, 4, 6}, 5, 2, 2, 0}, ConvolutionCase{{4, 10, 12}, 3, 3, 1, 1},
+      ConvolutionCase{{8, 5, 7}, 3, 3, 1, 0}, ConvolutionCase{{8, 6, 6}, 4, 3, 1, 1},
+      ConvolutionCase{{9, 4, 5}, 2, 3, 1, 2}, ConvolutionCase{{16, 7, 6}, 17, 3, 1, 1}};
+  int winograd_layers = 0;
+  check_convolutions(cases, [&](const ConvolutionCase& c, sn::Convolution<double>& conv) {
+    winograd_layers += conv.uses_winograd() ? 1 : 0;
+    conv.set_input_gradient(true);
     conv.W = normal_matrix(c.filters, c.input.channels * c.size * c.size, 11);
     conv.b = normal_matrix(1, c.filters, 12);
     const Matrix<double> x = normal_matrix(2, c.input.size(), 13);
@@ -115,21 +125,25 @@ TEST_CASE("Convolution's output and weight gradient are the defining sums", "[co
     const Matrix<double> dy = normal_matrix(2, out.size(), 14);
     Matrix<double> y = Matrix<double>::Zero(2, out.size());
     Matrix<double> dW = Matrix<double>::Zero(conv.W.rows(), conv.W.cols());
+    Matrix<double> dx = Matrix<double>::Zero(2, c.input.size());
+    Matrix<double> db = Matrix<double>::Zero(1, c.filters);
     for (sn::Index n = 0; n < 2; ++n) {
       for (sn::Index f = 0; f < c.filters; ++f) {
         for (sn::Index oy = 0; oy < out.height; ++oy) {
           for (sn::Index ox = 0; ox < out.width; ++ox) {
             const sn::Index at = (f * out.height + oy) * out.width + ox;
             y(n, at) = conv.b(0, f);
+            db(0, f) += dy(n, at);
             for (sn::Index ch = 0; ch < c.input.channels; ++ch) {
               for (sn::Index fy = 0; fy < c.size; ++fy) {
                 for (sn::Index fx = 0; fx < c.size; ++fx) {
                   const sn::Index iy = oy * c.stride + fy - c.pad, ix = ox * c.stride + fx - c.pad;
                   if (iy < 0 || iy >= c.input.height || ix < 0 || ix >= c.input.width) continue;
-                  const double value = x(n, (ch * c.input.height + iy) * c.input.width + ix);
+                  const sn::Index pixel = (ch * c.input.height + iy) * c.input.width + ix;
                   const sn::Index k = (ch * c.size + fy) * c.size + fx;
-                  y(n, at) += conv.W(f, k) * value;
-                  dW(f, k) += dy(n, at) * value;
+                  y(n, at) += conv.W(f, k) * x(n, pixel);
+                  dW(f, k) += dy(n, at) * x(n, pixel);
+                  dx(n, pixel) += dy(n, at) * conv.W(f, k);
                 }
               }
             }
@@ -138,9 +152,11 @@ TEST_CASE("Convolution's output and weight gradient are the defining sums", "[co
       }
     }
     CHECK((conv.forward(x, true) - y).cwiseAbs().maxCoeff() < 1e-12);
-    conv.backward(dy);
+    CHECK((conv.backward(dy) - dx).cwiseAbs().maxCoeff() < 1e-12);
     CHECK((conv.dW - dW).cwiseAbs().maxCoeff() < 1e-12);
+    CHECK((conv.db - db).cwiseAbs().maxCoeff() < 1e-12);
   });
+  CHECK(winograd_layers == 4);
 }
 
 TEST_CASE("Pooling computed by hand, ties to the first maximum", "[conv]") {
@@ -218,7 +234,8 @@ TEST_CASE("Convolution and pooling input gradients match central differences", "
   const auto cases = {
       ConvolutionCase{{1, 5, 5}, 2, 3, 1, 0}, ConvolutionCase{{3, 6, 6}, 4, 3, 1, 1},
       ConvolutionCase{{2, 7, 7}, 3, 3, 2, 1}, ConvolutionCase{{2, 5, 5}, 2, 3, 2, 2},
-      ConvolutionCase{{3, 4, 6}, 5, 2, 2, 0}};
+      ConvolutionCase{{3, 4, 6}, 5, 2, 2, 0}, ConvolutionCase{{8, 5, 4}, 3, 3, 1, 1},
+      ConvolutionCase{{8, 4, 5}, 2, 3, 1, 2}};
   check_convolutions(cases, [](const ConvolutionCase& c, sn::Convolution<double>& conv) {
     sn::Rng rng(5);
     conv.initialize(sn::WeightInit::he(), rng);
@@ -246,7 +263,8 @@ TEST_CASE("Convolutional networks' backprop matches the numerical gradient", "[c
        {"conv(3,3,pad=1),tanh,maxpool(2),conv(4,2,stride=2,pad=1),sigmoid,affine(3)",
         "conv(2,5,pad=2),relu,avgpool(2),flatten,affine(5),tanh,affine(3)",
         "conv(3,2,stride=2),tanh,conv(2,2,stride=2),tanh,affine(3)",
-        "conv(3,3,pad=1),batchnorm,tanh,maxpool(2),conv(2,3),batchnorm(0.5),sigmoid,affine(3)"}) {
+        "conv(3,3,pad=1),batchnorm,tanh,maxpool(2),conv(2,3),batchnorm(0.5),sigmoid,affine(3)",
+        "conv(8,3,pad=1),tanh,conv(9,3),tanh,maxpool(2),conv(3,3,pad=2),affine(3)"}) {
     INFO(layers);
     sn::Sequential<double> net(Shape{2, 8, 8}, 3);
     sn::add_layers(net, sn::parse_layer_specs<double>(layers));
