@@ -4,8 +4,8 @@
 // on im2col and one matrix product: W holds a filter per row, C FH FW values
 // in (c, fy, fx) order. A layer on many channels multiplies the col of
 // im2col_channels_last instead, with a copy of W in its (fy, fx, c) order;
-// a 3 x 3 layer of stride 1 on many channels computes its output and the
-// gradient of its input with Winograd's F(2x2, 3x3) (layers/winograd.hpp).
+// a 3 x 3 layer of stride 1 on many channels computes its output and both
+// gradients with Winograd's F(2x2, 3x3) (layers/winograd.hpp) and no col.
 #pragma once
 
 #include <algorithm>
@@ -178,9 +178,9 @@ class Convolution : public WeightedLayer<T> {
   using RowMap = Eigen::Map<Matrix<T>>;
   using ConstRowMap = Eigen::Map<const Matrix<T>>;
 
-  // bench/conv_layers: Winograd is as fast as im2col from 8 channels in,
-  // faster from 16 (25-30% for the forward of DeepConvNet's layers), slower
-  // on 1 to 4 channels (3.7 times on one channel of 28 x 28).
+  // bench/conv_layers: Winograd is as fast as a col from 8 channels in,
+  // faster from 16 (DeepConvNet's layers: forward 10-27%, backward up to
+  // 23%), slower on 1 to 4 channels (4 times on one channel of 28 x 28).
   static constexpr Index kWinogradChannels = 8;
 
   // The batch is cut into kParts parts of consecutive samples, the same
