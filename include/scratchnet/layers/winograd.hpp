@@ -72,20 +72,15 @@ class Winograd3x3 {
   // outputs when bias is not null), for n in [first, end).
   void convolve(const Matrix<T>& x, Index first, Index end, const T* bias, Matrix<T>& out,
                 Workspace& work) const {
-    const Index tiles = tile_rows_ * tile_cols_, group_tiles = samples_per_group_ * tiles;
-    work.V.resize(16 * group_tiles, input_.channels);
-    work.M.resize(16 * filters_, group_tiles);
-    work.tiles.resize(4, group_tiles);
-    for (Index n = first; n < end; n += samples_per_group_) {
-      const Index samples = std::min(samples_per_group_, end - n), used = samples * tiles;
-      for (Index s = 0; s < samples; ++s) transform_input(x.row(n + s).data(), s * tiles, work);
+    work.M.resize(16 * filters_, group_tiles());
+    for_each_group(x, first, end, work, [&](Index n, Index samples, Index used) {
       for (Index ij = 0; ij < 16; ++ij) {
         work.M.block(ij * filters_, 0, filters_, used).noalias() =
             U_.middleRows(ij * filters_, filters_) *
-            work.V.middleRows(ij * group_tiles, used).transpose();
+            work.V.middleRows(ij * group_tiles(), used).transpose();
       }
       transform_output(bias, out, n, samples, work);
-    }
+    });
   }
 
   // The gradient of the filters: with U = G g G^T,
@@ -95,20 +90,15 @@ class Winograd3x3 {
   // (filters x (C 3 3), W's layout).
   void accumulate_filter_gradient(const Matrix<T>& x, const Matrix<T>& dy, Index first, Index end,
                                   Matrix<T>& dU, Workspace& work) const {
-    const Index tiles = tile_rows_ * tile_cols_, group_tiles = samples_per_group_ * tiles;
-    work.V.resize(16 * group_tiles, input_.channels);
-    work.Z.resize(16 * filters_, group_tiles);
-    work.tiles.resize(4, group_tiles);
-    for (Index n = first; n < end; n += samples_per_group_) {
-      const Index samples = std::min(samples_per_group_, end - n), used = samples * tiles;
-      for (Index s = 0; s < samples; ++s) transform_input(x.row(n + s).data(), s * tiles, work);
+    work.Z.resize(16 * filters_, group_tiles());
+    for_each_group(x, first, end, work, [&](Index n, Index samples, Index used) {
       transform_output_gradient(dy, n, samples, work);
       for (Index ij = 0; ij < 16; ++ij) {
         dU.middleRows(ij * filters_, filters_).noalias() +=
             work.Z.block(ij * filters_, 0, filters_, used) *
-            work.V.middleRows(ij * group_tiles, used);
+            work.V.middleRows(ij * group_tiles(), used);
       }
-    }
+    });
   }
 
   void filter_gradient(const Matrix<T>& dU, Matrix<T>& dW) const {
@@ -126,6 +116,24 @@ class Winograd3x3 {
   // M to stay in a core's cache (bench: 256 to 512 alike, 128 and 1024 slower).
   static constexpr Index kTilesPerGroup = 256;
 
+  Index group_tiles() const { return samples_per_group_ * tile_rows_ * tile_cols_; }
+
+  // body(n, samples, used) for each group of samples n to n + samples - 1 in
+  // [first, end), after their input tiles are transformed into work.V; used
+  // is the group's number of tiles.
+  template <typename Body>
+  void for_each_group(const Matrix<T>& x, Index first, Index end, Workspace& work,
+                      const Body& body) const {
+    const Index tiles = tile_rows_ * tile_cols_;
+    work.V.resize(16 * group_tiles(), input_.channels);
+    work.tiles.resize(4, group_tiles());
+    for (Index n = first; n < end; n += samples_per_group_) {
+      const Index samples = std::min(samples_per_group_, end - n);
+      for (Index s = 0; s < samples; ++s) transform_input(x.row(n + s).data(), s * tiles, work);
+      body(n, samples, samples * tiles);
+    }
+  }
+
   // V(ij, t) = (B^T d B)(i, j) for every tile t of one sample, t numbered from
   // first_tile, d the tile's 4 x 4 values on every channel.
   void transform_input(const T* image, Index first_tile, Workspace& work) const {
@@ -138,13 +146,12 @@ class Winograd3x3 {
       detail::channels_last_interior(work.padded, input_, pad_, y) =
           detail::image_row(image, input_, y).transpose();
     }
-    const Index tiles_per_cell = work.V.rows() / 16;
     for (Index ty = 0; ty < tile_rows_; ++ty) {
       for (Index tx = 0; tx < tile_cols_; ++tx) {
         const Index t = first_tile + ty * tile_cols_ + tx;
         winograd::input_tile(work.padded.data() + 2 * ty * row_values + 2 * tx * channels,
                              row_values, channels, work.V.data() + t * channels,
-                             tiles_per_cell * channels);
+                             group_tiles() * channels);
       }
     }
   }
