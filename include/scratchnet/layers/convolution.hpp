@@ -19,6 +19,7 @@
 #include "scratchnet/layers/im2col.hpp"
 #include "scratchnet/layers/layer_kind.hpp"
 #include "scratchnet/layers/max_norm.hpp"
+#include "scratchnet/layers/row_dot_products.hpp"
 #include "scratchnet/layers/weighted_layer.hpp"
 #include "scratchnet/layers/winograd.hpp"
 
@@ -206,7 +207,7 @@ class Convolution : public WeightedLayer<T> {
       if (channels_last_) {
         part.dW.noalias() += dy * part.col;
       } else {
-        part.dW.noalias() += dy * part.col.transpose();
+        add_row_dot_products<T>(dy, part.col, part.dW);
       }
       part.db += dy.rowwise().sum().transpose();
       if (!input_gradient_) continue;
