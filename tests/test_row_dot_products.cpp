@@ -7,7 +7,6 @@
 
 #include "scratchnet/core/rng.hpp"
 #include "scratchnet/layers/row_dot_products.hpp"
-#include "support/errors.hpp"
 
 namespace sn = scratchnet;
 using sn::Index;

@@ -18,6 +18,8 @@ namespace detail {
 
 template <typename T>
 using RowsRef = Eigen::Ref<const Matrix<T>, 0, Eigen::OuterStride<>>;
+template <typename T>
+using ResultRef = Eigen::Ref<Matrix<T>, 0, Eigen::OuterStride<>>;
 
 // A block of R x R sums fits the registers with R = 4 where there are 32
 // vector registers (AVX-512, NEON on aarch64) and R = 3 where there are 16.
@@ -26,7 +28,7 @@ constexpr int kDotBlock = EIGEN_ARCH_DEFAULT_NUMBER_OF_REGISTERS >= 32 ? 4 : 3;
 // c(i, j) += a.row(first_row + i) . b.row(first_col + j) for i < Rows, j < Cols.
 template <typename T, int Rows, int Cols>
 void add_dot_block(const RowsRef<T>& a, const RowsRef<T>& b, Index first_row, Index first_col,
-                   Eigen::Ref<Matrix<T>, 0, Eigen::OuterStride<>> c) {
+                   ResultRef<T> c) {
   constexpr int kLanes = Eigen::internal::packet_traits<T>::size;
   using Lanes = Eigen::Array<T, kLanes, 1>;
   using LanesOf = Eigen::Map<const Lanes>;
@@ -59,7 +61,7 @@ void add_dot_block(const RowsRef<T>& a, const RowsRef<T>& b, Index first_row, In
 // of c, in blocks of Cols columns, then of fewer for the last ones.
 template <typename T, int Rows, int Cols>
 void add_dot_columns(const RowsRef<T>& a, const RowsRef<T>& b, Index first_row, Index first_col,
-                     Eigen::Ref<Matrix<T>, 0, Eigen::OuterStride<>> c) {
+                     ResultRef<T> c) {
   Index col = first_col;
   for (; col + Cols <= c.cols(); col += Cols) add_dot_block<T, Rows, Cols>(a, b, first_row, col, c);
   if constexpr (Cols > 1) {
@@ -69,8 +71,7 @@ void add_dot_columns(const RowsRef<T>& a, const RowsRef<T>& b, Index first_row, 
 
 // The rows [first_row, c.rows()) of c, in blocks of Rows rows, then of fewer.
 template <typename T, int Rows>
-void add_dot_rows(const RowsRef<T>& a, const RowsRef<T>& b, Index first_row,
-                  Eigen::Ref<Matrix<T>, 0, Eigen::OuterStride<>> c) {
+void add_dot_rows(const RowsRef<T>& a, const RowsRef<T>& b, Index first_row, ResultRef<T> c) {
   Index row = first_row;
   for (; row + Rows <= c.rows(); row += Rows) {
     add_dot_columns<T, Rows, kDotBlock>(a, b, row, 0, c);
@@ -85,7 +86,7 @@ void add_dot_rows(const RowsRef<T>& a, const RowsRef<T>& b, Index first_row,
 // c += a b^T, each of c's entries the dot product of a row of a and a row of b.
 template <typename T>
 void add_row_dot_products(const detail::RowsRef<T>& a, const detail::RowsRef<T>& b,
-                          Eigen::Ref<Matrix<T>, 0, Eigen::OuterStride<>> c) {
+                          detail::ResultRef<T> c) {
   if (a.cols() != b.cols() || c.rows() != a.rows() || c.cols() != b.rows()) {
     fail("add_row_dot_products", "shapes " + shape_of(a) + ", " + shape_of(b) + " and " +
                                      shape_of(c) + " do not fit c += a b^T");
