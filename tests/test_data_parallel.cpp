@@ -26,10 +26,11 @@ Dataset<T> parallel_blobs(Index n, std::uint64_t seed) {
   return {d.x.cast<T>(), d.labels};
 }
 
-scratchnet::MultiLayerNetOptions parallel_net(bool batchnorm, double dropout) {
+scratchnet::MultiLayerNetOptions parallel_net(const std::vector<Index>& hidden, bool batchnorm,
+                                              double dropout) {
   scratchnet::MultiLayerNetOptions o;
   o.input_size = 6;
-  o.hidden_sizes = {12, 12};
+  o.hidden_sizes = hidden;
   o.output_size = 3;
   o.weight_decay_lambda = 0.01;
   o.use_batchnorm = batchnorm;
@@ -49,6 +50,7 @@ struct ProcessOutcome {
 };
 
 struct ParallelRun {
+  std::vector<Index> hidden = {12, 12};
   bool batchnorm = false;
   double dropout = 0;
   int epochs = 3;
@@ -62,7 +64,7 @@ struct ParallelRun {
 template <typename T>
 ProcessOutcome<T> train_sharing(const ParallelRun& run, scratchnet::Communicator* processes) {
   const Dataset<T> train_set = parallel_blobs<T>(230, 1), test_set = parallel_blobs<T>(90, 2);
-  scratchnet::MultiLayerNet<T> net(parallel_net(run.batchnorm, run.dropout));
+  scratchnet::MultiLayerNet<T> net(parallel_net(run.hidden, run.batchnorm, run.dropout));
   scratchnet::Adam<T> adam(0.01);
   std::atomic<bool> stop{false};
   scratchnet::TrainerOptions options;
@@ -117,10 +119,13 @@ double largest_difference(const std::vector<unsigned char>& a,
 TEST_CASE("Shares of each batch on 2 and 3 processes train the network one process trains",
           "[data_parallel]") {
   // Batches of 20 rows: shares of 10 + 10, and of 6 + 7 + 7, weighted by their rows.
-  const ParallelRun run;
+  // The wider network's 200 x 100 gradient is summed where it lies, the rest
+  // packed into one buffer; the narrow one's are all packed.
+  ParallelRun run;
+  run.hidden = GENERATE(std::vector<Index>{12, 12}, std::vector<Index>{200, 100});
   const ProcessOutcome<double> alone = train_sharing<double>(run, nullptr);
   for (const int processes : {2, 3}) {
-    CAPTURE(processes);
+    CAPTURE(run.hidden, processes);
     const std::vector<ProcessOutcome<double>> shared = train_on<double>(processes, run);
     for (const ProcessOutcome<double>& o : shared) {
       REQUIRE(o.error.empty());
