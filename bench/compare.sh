@@ -31,7 +31,11 @@
 # Each of W1-W4 also has its floor, Wn-products: only the matrix products of
 # its epoch in a bare Eigen loop, run in the same alternation. The columns
 # "floor s" and "x floor" give it and the workload's time as a multiple of it,
-# which, unlike the ratio to PyTorch, means the same on every CPU.
+# which, unlike the ratio to PyTorch, means the same on every CPU. The last
+# two columns do the same for Wn-products+gather+update, the products with the
+# two passes of a step that move the most memory (the batch's rows gathered
+# from the training set, the update rule): what is left between it and the
+# workload is the arithmetic of the layers themselves.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -78,6 +82,7 @@ run() {  # run <tool> <workload>: appends "<tool> <line>" for each measurement
     out="$(taskset -c "$core" "$bench" --workload "$w" --runs 1 --threads 1 2>/dev/null)"
   elif [ "$tool" = products ]; then
     out="$(taskset -c "$core" "$bench" --workload "$w-products" --runs 1 --threads 1)"
+    out+=$'\n'"$(taskset -c "$core" "$bench" --workload "$w-products+gather+update" --runs 1 --threads 1)"
   else
     out="$(taskset -c "$core" "$python" "$here/torch_mlp.py" --workload "$w" --runs 1 --threads 1 --flush-denormal 2>/dev/null)"
   fi
@@ -111,7 +116,7 @@ for line in open(log):
 key = "cpu_seconds" if clock == "cpu" else "seconds"
 print(f"one core, one thread each; medians of {runs} runs; {clock} seconds per epoch (W5: per pass over 10,000 images)")
 print(f"{'workload':<10} {'scratchnet s':>12} {'PyTorch s':>10} {'ratio':>6} {'target':>6}  {'wall ratio':>10}"
-      f"  {'floor s':>8} {'x floor':>7} {'target':>6}")
+      f"  {'floor s':>8} {'x floor':>7} {'target':>6}          {'+data s':>8} {'x +data':>7}")
 def medians(name, kind):
     return {tool: statistics.median(v) for tool, v in times[(name, kind)].items()}
 def verdict(value, target):
@@ -127,6 +132,8 @@ for name in ["W1", "W2", "W3", "W4", "W5-b10000", "W5-b1", "W6", "W7"]:
         floor = medians(name + "-products", key)["products"]
         times_floor = m["scratchnet"] / floor
         line += (f"  {floor:>8.4f} {times_floor:>7.2f} {floor_targets[name]:>6.2f}"
-                 f"  {verdict(times_floor, floor_targets[name])}")
+                 f"  {verdict(times_floor, floor_targets[name]):<6}")
+        with_data = medians(name + "-products+gather+update", key)["products"]
+        line += f"  {with_data:>8.4f} {m['scratchnet'] / with_data:>7.2f}"
     print(line)
 EOF

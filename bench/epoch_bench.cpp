@@ -22,6 +22,11 @@
 // but the first), computed as the Affine layers compute them, in a bare loop
 // on random data: no bias, activation, batch norm, loss, gather or update. No
 // training of that network can be faster than this with Eigen's products.
+// "+gather" and "+update" add to the products, in a step of their own, the two
+// passes of a step that move the most memory: the gather of the batch's rows
+// from the training set (as the Trainer gathers them) and the workload's update
+// rule over its weights and biases. W1-products+gather+update is then the
+// floor with the data a W1 step cannot avoid moving.
 #include <time.h>
 
 #include <Eigen/Core>
@@ -172,7 +177,9 @@ void train_workload(const std::string& id, const Data& data, int runs,
   }
 }
 
-void products_workload(const std::string& id, int runs) {
+// The floor of workload id: its products, and with gather and update the
+// batch's rows and the update rule's pass (see the top of the file).
+void products_workload(const std::string& id, int runs, const Data* gather_from, bool update) {
   using M = scratchnet::Matrix<float>;
   const Workload w = workload(id);
   std::vector<scratchnet::Index> sizes{784};
@@ -180,13 +187,38 @@ void products_workload(const std::string& id, int runs) {
   sizes.push_back(10);
   const std::size_t layers = sizes.size() - 1;
   std::vector<M> activations{M::Random(w.batch, sizes[0])}, weights, gradients, output_grads;
+  std::vector<M> biases, bias_gradients;
   for (std::size_t l = 0; l < layers; ++l) {
     activations.emplace_back(w.batch, sizes[l + 1]);
     weights.push_back(M::Random(sizes[l], sizes[l + 1]));
     gradients.emplace_back(sizes[l], sizes[l + 1]);
-    output_grads.push_back(M::Random(w.batch, sizes[l + 1]));
+    output_grads.push_back(M::Random(w.batch, sizes[l + 1]) * 1e-3f);
+    biases.push_back(M::Zero(1, sizes[l + 1]));
+    bias_gradients.push_back(M::Random(1, sizes[l + 1]) * 1e-3f);
   }
+  scratchnet::ParamList<float> params;
+  for (std::size_t l = 0; l < layers; ++l) {
+    params.push_back({"W" + std::to_string(l + 1), &weights[l], &gradients[l]});
+    params.push_back({"b" + std::to_string(l + 1), &biases[l], &bias_gradients[l]});
+  }
+  scratchnet::OptimizerOptions oo;
+  oo.lr = w.lr;
+  const auto optimizer = scratchnet::make_optimizer<float>(w.optimizer, oo);
+  const scratchnet::FlushDenormalsScope flush;  // as the Trainer's
+  scratchnet::Rng shuffle_rng(7);
+  std::vector<scratchnet::Index> order;
+  scratchnet::Labels labels;
+  scratchnet::Index next = 0;
   const auto step = [&] {
+    if (gather_from != nullptr) {
+      const scratchnet::Index n = gather_from->train.size();
+      if (next + w.batch > n || order.empty()) {
+        order = scratchnet::detail::random_permutation(n, shuffle_rng);
+        next = 0;
+      }
+      scratchnet::gather_rows(gather_from->train, order, next, w.batch, activations[0], labels);
+      next += w.batch;
+    }
     for (std::size_t l = 0; l < layers; ++l)
       scratchnet::assign_product(activations[l + 1], activations[l], weights[l]);
     for (std::size_t l = layers; l-- > 0;) {
@@ -194,13 +226,17 @@ void products_workload(const std::string& id, int runs) {
       if (l > 0)
         scratchnet::assign_product(output_grads[l - 1], output_grads[l], weights[l].transpose());
     }
+    if (update) optimizer->update(params);
   };
+  std::string name = id + "-products";
+  if (gather_from != nullptr) name += "+gather";
+  if (update) name += "+update";
   const scratchnet::Index steps = 60000 / w.batch;
   for (int i = 0; i < 10; ++i) step();
   for (int r = 0; r < runs; ++r) {
     Stopwatch watch;
     for (scratchnet::Index i = 0; i < steps; ++i) step();
-    report(id + "-products", watch.read());
+    report(name, watch.read());
   }
 }
 
@@ -224,10 +260,11 @@ void inference_workload(const Data& data, int runs) {
 }
 
 [[noreturn]] void usage(int code) {
-  std::fprintf(code == 0 ? stdout : stderr,
-               "usage: epoch_bench [--workload W1..W7|W1-products..W4-products|all] "
-               "[--runs N] "
-               "[--threads N] [--data DIR]\n");
+  std::fprintf(
+      code == 0 ? stdout : stderr,
+      "usage: epoch_bench [--workload W1..W7|W1-products..W4-products[+gather][+update]|all] "
+      "[--runs N] "
+      "[--threads N] [--data DIR]\n");
   std::exit(code);
 }
 
@@ -247,11 +284,22 @@ void run(const std::string& id, int runs, int threads, const std::string& dir,
          scratchnet::Communicator* processes) {
   // Eigen with OpenMP would otherwise use every core.
   Eigen::setNbThreads(threads);
-  const std::string products_suffix = "-products";
-  if (id.size() > products_suffix.size() &&
-      id.compare(id.size() - products_suffix.size(), products_suffix.size(), products_suffix) ==
-          0) {
-    products_workload(id.substr(0, id.size() - products_suffix.size()), runs);
+  const std::size_t products = id.find("-products");
+  if (products != std::string::npos) {
+    const std::string parts = id.substr(products + 9);
+    const bool gather = parts.find("+gather") != std::string::npos;
+    const bool update = parts.find("+update") != std::string::npos;
+    if (parts.size() != (gather ? 7u : 0u) + (update ? 7u : 0u)) {
+      std::fprintf(stderr, "epoch_bench: '%s': after -products only +gather and +update\n",
+                   id.c_str());
+      usage(2);
+    }
+    if (!gather) {
+      products_workload(id.substr(0, products), runs, nullptr, update);
+      return;
+    }
+    const Data data = scratchnet::load_mnist<float>(dir);
+    products_workload(id.substr(0, products), runs, &data, update);
     return;
   }
   const Data data = scratchnet::load_mnist<float>(dir);
