@@ -3,7 +3,9 @@
 // output is `weights`; and the book's formulas by hand.
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstring>
 #include <functional>
+#include <limits>
 
 #include "scratchnet/core/rng.hpp"
 #include "scratchnet/layers/affine.hpp"
@@ -118,6 +120,31 @@ TEST_CASE("Activations follow their formulas", "[layers]") {
   CHECK(sigmoid.forward(x, false)(0, 1) == Approx(0.5));
   scratchnet::Tanh<double> tanh_layer;
   CHECK(tanh_layer.forward(x, false)(0, 2) == Approx(std::tanh(3.0)));
+}
+
+TEMPLATE_TEST_CASE("ReLU's backward passes dout bit for bit where x > 0 and +0 elsewhere",
+                   "[layers]", float, double) {
+  // 7 x 37: whole packets of 2 to 16 lanes and the ends of rows that are not.
+  using M = scratchnet::Matrix<TestType>;
+  const TestType nan = std::numeric_limits<TestType>::quiet_NaN();
+  M x = M::Random(7, 37);
+  x(0, 0) = 0;
+  x(0, 1) = TestType(-0.0);
+  x(3, 36) = -1;
+  M dout = M::Random(7, 37);
+  dout(3, 36) = nan;  // where x < 0: the book's mask writes 0 over it
+  dout(6, 36) = nan;
+  x(6, 36) = 2;  // where x > 0 a NaN passes
+  x(5, 5) = 1;
+  dout(5, 5) = TestType(-0.0);  // and so does the sign of a zero
+  scratchnet::Relu<TestType> relu;
+  relu.forward(x, true);
+  const M dx = relu.backward(dout);
+  for (Index i = 0; i < x.size(); ++i) {
+    INFO("value " << i);
+    const TestType expected = x.data()[i] > 0 ? dout.data()[i] : TestType(0);
+    CHECK(std::memcmp(&expected, dx.data() + i, sizeof(TestType)) == 0);
+  }
 }
 
 TEST_CASE("BatchNorm gradients match central differences", "[layers][batchnorm]") {

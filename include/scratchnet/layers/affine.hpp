@@ -69,7 +69,8 @@ class Affine : public WeightedLayer<T> {
   const Matrix<T>& forward(const Matrix<T>& x, bool /*train*/) override {
     x_ = &x;
     assign_product(out_, x, W);
-    out_.rowwise() += b.row(0);
+    // Row by row: vectorised at every optimisation level (batch_norm.hpp).
+    for (Index r = 0; r < out_.rows(); ++r) out_.row(r) += b;
     return out_;
   }
 

@@ -97,6 +97,11 @@ class BatchNorm : public Layer<T> {
   Matrix<T> gamma, beta, dgamma, dbeta, running_mean, running_var;
 
  private:
+  // The passes below go row by row where they broadcast a row of statistics:
+  // Eigen 3.4 vectorises a row-major matrix's rowwise() broadcast only where
+  // the compiler does (-O3), a contiguous row at every level (-O2: W3's batch
+  // norms 3x slower the other way, docs/performance.md).
+
   // train: mu = mean(x), var = mean((x - mu)^2), xn = (x - mu) / sqrt(var + eps),
   //        running = m running + (1 - m) batch;  test: mu, var = running.   y = gamma xn + beta
   const Matrix<T>& normalize(const Matrix<T>& x, bool train) {
@@ -105,17 +110,21 @@ class BatchNorm : public Layer<T> {
       if (x.rows() < 2) fail("BatchNorm", "training needs a batch of at least 2 rows");
       const T n = static_cast<T>(x.rows());
       mean_.noalias() = x.colwise().sum() / n;
-      xc_ = x.rowwise() - mean_.row(0);
+      centre(x, mean_);
       var_.noalias() = xc_.array().square().matrix().colwise().sum() / n;
       running_mean = momentum * running_mean + (T(1) - momentum) * mean_;
       running_var = momentum * running_var + (T(1) - momentum) * var_;
     } else {
-      xc_ = x.rowwise() - running_mean.row(0);
+      centre(x, running_mean);
       var_ = running_var;
     }
     std_ = (var_.array() + T(kEpsilon)).sqrt().matrix();
-    xn_ = xc_.array().rowwise() / std_.array().row(0);
-    out_ = (xn_.array().rowwise() * gamma.array().row(0)).rowwise() + beta.array().row(0);
+    xn_.resize(x.rows(), x.cols());
+    out_.resize(x.rows(), x.cols());
+    for (Index r = 0; r < x.rows(); ++r) {
+      xn_.row(r).array() = xc_.row(r).array() / std_.array();
+      out_.row(r).array() = xn_.row(r).array() * gamma.array() + beta.array();
+    }
     return out_;
   }
 
@@ -125,17 +134,27 @@ class BatchNorm : public Layer<T> {
     const T n = static_cast<T>(dout.rows());
     dbeta.noalias() = dout.colwise().sum();
     dgamma.noalias() = (xn_.array() * dout.array()).matrix().colwise().sum();
-    dxn_ = dout.array().rowwise() * gamma.array().row(0);
+    dxn_.resize(dout.rows(), dout.cols());
+    for (Index r = 0; r < dout.rows(); ++r)
+      dxn_.row(r).array() = dout.row(r).array() * gamma.array();
     // (2/N) dvar, kept in a buffer: Eigen would evaluate a broadcast
     // expression into a temporary.
     dvar_ = ((dxn_.array() * xc_.array()).colwise().sum() /
              (T(-2) * std_.array() * std_.array() * std_.array()) * (T(2) / n))
                 .matrix();
-    dx_ = (dxn_.array().rowwise() / std_.array().row(0)) +
-          (xc_.array().rowwise() * dvar_.array().row(0));
+    dx_.resize(dout.rows(), dout.cols());
+    for (Index r = 0; r < dout.rows(); ++r) {
+      dx_.row(r).array() = dxn_.row(r).array() / std_.array() + xc_.row(r).array() * dvar_.array();
+    }
     column_mean_.noalias() = dx_.colwise().sum() / n;
-    dx_.rowwise() -= column_mean_.row(0);
+    for (Index r = 0; r < dout.rows(); ++r) dx_.row(r) -= column_mean_;
     return dx_;
+  }
+
+  // xc = x - mu, a row at a time.
+  void centre(const Matrix<T>& x, const Matrix<T>& mu) {
+    xc_.resize(x.rows(), x.cols());
+    for (Index r = 0; r < x.rows(); ++r) xc_.row(r) = x.row(r) - mu;
   }
 
   // columns(n S + s, c) = rows(n, c S + s), and back.
