@@ -34,6 +34,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <scratchnet/distributed/session.hpp>
 #include <scratchnet/scratchnet.hpp>
 #include <scratchnet/training/trainer.hpp>
@@ -192,6 +193,8 @@ void products_workload(const std::string& id, int runs, const Data* gather_from,
     activations.emplace_back(w.batch, sizes[l + 1]);
     weights.push_back(M::Random(sizes[l], sizes[l + 1]));
     gradients.emplace_back(sizes[l], sizes[l + 1]);
+    // Small gradients, so that the update rule keeps the weights in range
+    // however many epochs run.
     output_grads.push_back(M::Random(w.batch, sizes[l + 1]) * 1e-3f);
     biases.push_back(M::Zero(1, sizes[l + 1]));
     bias_gradients.push_back(M::Random(1, sizes[l + 1]) * 1e-3f);
@@ -284,22 +287,22 @@ void run(const std::string& id, int runs, int threads, const std::string& dir,
          scratchnet::Communicator* processes) {
   // Eigen with OpenMP would otherwise use every core.
   Eigen::setNbThreads(threads);
-  const std::size_t products = id.find("-products");
+  const std::string floor_mark = "-products";
+  const std::size_t products = id.find(floor_mark);
   if (products != std::string::npos) {
-    const std::string parts = id.substr(products + 9);
+    const std::string parts = id.substr(products + floor_mark.size());
     const bool gather = parts.find("+gather") != std::string::npos;
     const bool update = parts.find("+update") != std::string::npos;
-    if (parts.size() != (gather ? 7u : 0u) + (update ? 7u : 0u)) {
-      std::fprintf(stderr, "epoch_bench: '%s': after -products only +gather and +update\n",
-                   id.c_str());
+    if (parts != std::string(gather ? "+gather" : "") + (update ? "+update" : "")) {
+      std::fprintf(
+          stderr,
+          "epoch_bench: '%s': after -products: nothing, +gather, +update or +gather+update\n",
+          id.c_str());
       usage(2);
     }
-    if (!gather) {
-      products_workload(id.substr(0, products), runs, nullptr, update);
-      return;
-    }
-    const Data data = scratchnet::load_mnist<float>(dir);
-    products_workload(id.substr(0, products), runs, &data, update);
+    std::optional<Data> data;
+    if (gather) data = scratchnet::load_mnist<float>(dir);
+    products_workload(id.substr(0, products), runs, data ? &*data : nullptr, update);
     return;
   }
   const Data data = scratchnet::load_mnist<float>(dir);
