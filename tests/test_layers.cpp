@@ -1,11 +1,14 @@
 // Each layer alone, in double: backward against central differences of
 // sum(forward(x) * weights), a scalar whose gradient with respect to the
 // output is `weights`; and the book's formulas by hand.
+#include <array>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <functional>
 #include <limits>
+#include <vector>
 
 #include "scratchnet/core/rng.hpp"
 #include "scratchnet/layers/affine.hpp"
@@ -220,25 +223,35 @@ TEST_CASE("Dropout follows the book's form and its inverted variant", "[layers][
   check_input_gradient(inverted, random_matrix(200, 50, 12).topRows(6));
 }
 
-TEST_CASE("Dropout keeps a value when its own uniform() draw exceeds the ratio, in order",
+TEST_CASE("Dropout keeps a value when its 32-bit uniform exceeds the ratio, two per draw",
           "[layers][dropout]") {
-  // The fifth draw of seed 11 as a ratio puts one value exactly on the cut:
-  // u > ratio is false there.
+  // Value 2i is the low half of draw i, value 2i + 1 its high half, each read
+  // as w / 2^32. The ninth value of seed 11 as a ratio puts one value exactly
+  // on the cut: u > ratio is false there.
+  const auto halves = [](scratchnet::Rng& rng) {
+    const std::uint64_t word = rng.next_u64();
+    return std::array<double, 2>{std::ldexp(static_cast<double>(word & 0xffffffffu), -32),
+                                 std::ldexp(static_cast<double>(word >> 32), -32)};
+  };
   scratchnet::Rng fifth(11);
-  for (int i = 0; i < 4; ++i) fifth.uniform();
-  for (const double ratio : {0.0, 0.3, 0.5, fifth.uniform()}) {
+  for (int i = 0; i < 4; ++i) fifth.next_u64();
+  for (const double ratio : {0.0, 0.3, 0.5, 0.999, halves(fifth)[0]}) {
     INFO("ratio " << ratio);
     scratchnet::Rng rng(11), twin(11);
     scratchnet::Dropout<float> dropout(ratio, rng);
     const scratchnet::Matrix<float> ones = scratchnet::Matrix<float>::Ones(7, 9);
     const scratchnet::Matrix<float> mask = dropout.forward(ones, true);  // rows in order
+    std::vector<double> uniforms;
+    while (uniforms.size() < 63) {
+      for (const double u : halves(twin)) uniforms.push_back(u);
+    }
     for (Index r = 0; r < 7; ++r) {
       for (Index c = 0; c < 9; ++c) {
         INFO("row " << r << ", column " << c);
-        CHECK(mask(r, c) == (twin.uniform() > ratio ? 1.0f : 0.0f));
+        CHECK(mask(r, c) == (uniforms[static_cast<std::size_t>(r * 9 + c)] > ratio ? 1.0f : 0.0f));
       }
     }
-    CHECK(rng.next_u64() == twin.next_u64());  // the same number of draws
+    CHECK(rng.next_u64() == twin.next_u64());  // 32 draws for 63 values
   }
 }
 

@@ -34,16 +34,14 @@ class Rng {
     state_ = state;
   }
 
-  // Uniform in [0, 1) with 53 random bits: (word >> kUniformShift) 2^-53.
-  static constexpr int kUniformShift = 11;
-  double uniform() { return static_cast<double>(next_u64() >> kUniformShift) * 0x1.0p-53; }
-
-  // uniform() > p, for p in [0, 1), exactly when the word it was made from
-  // has (word >> kUniformShift) > uniform_cut(p): one integer comparison,
-  // which vectorizes on every x86-64 (the conversion to double does not on AVX2).
-  static std::uint64_t uniform_cut(double p) {
-    return static_cast<std::uint64_t>(std::ldexp(p, 53));  // floor: p 2^53 is exact
+  // A 32-bit word w is a uniform w 2^-32 in [0, 1), and w 2^-32 > p, for p in
+  // [0, 1), exactly when w > cut32(p): one integer comparison per value.
+  static std::uint32_t cut32(double p) {
+    return static_cast<std::uint32_t>(std::ldexp(p, 32));  // floor: p 2^32 is exact
   }
+
+  // Uniform in [0, 1) with 53 random bits.
+  double uniform() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
 
   // Uniform in [low, high).
   double uniform(double low, double high) { return low + (high - low) * uniform(); }

@@ -66,19 +66,26 @@ class Dropout : public Layer<T> {
   }
 
  private:
-  // mask = (u > ratio) for a uniform() u per value, compared as integers
-  // (Rng::uniform_cut) on words drawn in one run: the same masks as a
-  // uniform() call per value, 3 times faster (W3's six dropouts were a
-  // fifth of its epoch).
+  // mask = (u > ratio) for a uniform u of 32 bits per value (Rng::cut32):
+  // the book's rand(shape) > ratio to 2^-32. Value 2i is the low half of draw
+  // i, value 2i + 1 its high half: half the draws of a uniform() per value,
+  // the generator having been three quarters of the time of W3's dropouts.
   void draw_mask(const Matrix<T>& x) {
     mask_.resize(x.rows(), x.cols());
-    words_.resize(static_cast<std::size_t>(mask_.size()));
-    rng_->fill(words_.data(), mask_.size());
+    const Index pairs = mask_.size() / 2;
+    words_.resize(static_cast<std::size_t>(pairs + 1));
+    rng_->fill(words_.data(), mask_.size() - pairs);
     const T kept = inverted_ ? static_cast<T>(1 / (1 - ratio_)) : T(1);
-    const std::uint64_t cut = Rng::uniform_cut(ratio_);
-    for (Index i = 0; i < mask_.size(); ++i) {
-      mask_.data()[i] =
-          (words_[static_cast<std::size_t>(i)] >> Rng::kUniformShift) > cut ? kept : T(0);
+    const std::uint32_t cut = Rng::cut32(ratio_);
+    T* mask = mask_.data();
+    for (Index i = 0; i < pairs; ++i) {
+      const std::uint64_t word = words_[static_cast<std::size_t>(i)];
+      mask[2 * i] = static_cast<std::uint32_t>(word) > cut ? kept : T(0);
+      mask[2 * i + 1] = static_cast<std::uint32_t>(word >> 32) > cut ? kept : T(0);
+    }
+    if (mask_.size() % 2 == 1) {
+      mask[mask_.size() - 1] =
+          static_cast<std::uint32_t>(words_[static_cast<std::size_t>(pairs)]) > cut ? kept : T(0);
     }
   }
 
