@@ -8,6 +8,7 @@
 #include <cstring>
 #include <functional>
 #include <limits>
+#include <utility>
 #include <vector>
 
 #include "scratchnet/core/rng.hpp"
@@ -227,7 +228,8 @@ TEST_CASE("Dropout keeps a value when its 32-bit uniform exceeds the ratio, two 
           "[layers][dropout]") {
   // Value 2i is the low half of draw i, value 2i + 1 its high half, each read
   // as w / 2^32. The ninth value of seed 11 as a ratio puts one value exactly
-  // on the cut: u > ratio is false there.
+  // on the cut: u > ratio is false there. The shapes take the mask loop
+  // through whole blocks, a partial one and an odd last value.
   const auto halves = [](scratchnet::Rng& rng) {
     const std::uint64_t word = rng.next_u64();
     return std::array<double, 2>{std::ldexp(static_cast<double>(word & 0xffffffffu), -32),
@@ -236,22 +238,25 @@ TEST_CASE("Dropout keeps a value when its 32-bit uniform exceeds the ratio, two 
   scratchnet::Rng fifth(11);
   for (int i = 0; i < 4; ++i) fifth.next_u64();
   for (const double ratio : {0.0, 0.3, 0.5, 0.999, halves(fifth)[0]}) {
-    INFO("ratio " << ratio);
-    scratchnet::Rng rng(11), twin(11);
-    scratchnet::Dropout<float> dropout(ratio, rng);
-    const scratchnet::Matrix<float> ones = scratchnet::Matrix<float>::Ones(7, 9);
-    const scratchnet::Matrix<float> mask = dropout.forward(ones, true);  // rows in order
-    std::vector<double> uniforms;
-    while (uniforms.size() < 63) {
-      for (const double u : halves(twin)) uniforms.push_back(u);
-    }
-    for (Index r = 0; r < 7; ++r) {
-      for (Index c = 0; c < 9; ++c) {
-        INFO("row " << r << ", column " << c);
-        CHECK(mask(r, c) == (uniforms[static_cast<std::size_t>(r * 9 + c)] > ratio ? 1.0f : 0.0f));
+    for (const auto& [rows, cols] : {std::pair<Index, Index>{7, 9}, {10, 10}, {7, 19}}) {
+      INFO("ratio " << ratio << ", " << rows << " x " << cols);
+      scratchnet::Rng rng(11), twin(11);
+      scratchnet::Dropout<float> dropout(ratio, rng);
+      const scratchnet::Matrix<float> ones = scratchnet::Matrix<float>::Ones(rows, cols);
+      const scratchnet::Matrix<float> mask = dropout.forward(ones, true);  // rows in order
+      std::vector<double> uniforms;
+      while (static_cast<Index>(uniforms.size()) < rows * cols) {
+        for (const double u : halves(twin)) uniforms.push_back(u);
       }
+      for (Index r = 0; r < rows; ++r) {
+        for (Index c = 0; c < cols; ++c) {
+          INFO("row " << r << ", column " << c);
+          const double u = uniforms[static_cast<std::size_t>(r * cols + c)];
+          CHECK(mask(r, c) == (u > ratio ? 1.0f : 0.0f));
+        }
+      }
+      CHECK(rng.next_u64() == twin.next_u64());  // (rows cols + 1) / 2 draws
     }
-    CHECK(rng.next_u64() == twin.next_u64());  // 32 draws for 63 values
   }
 }
 
